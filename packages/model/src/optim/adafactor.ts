@@ -106,6 +106,6 @@ export class Adafactor implements Optimizer {
   }
 }
 
-function rms(t: tf.Tensor): tf.Scalar {
+function rms(t: tf.Tensor): tf.Tensor {
   return tf.sqrt(tf.mean(tf.square(t)));
 }

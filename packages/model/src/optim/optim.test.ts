@@ -10,7 +10,7 @@ beforeAll(async () => {
 
 function quadraticVariables(): Map<string, tf.Variable> {
   // A matrix and a vector, so both Adafactor branches (factored, unfactored) are exercised.
-  return new Map([
+  return new Map<string, tf.Variable>([
     ['w', tf.variable(tf.tensor2d([[2, -1, 0.5], [1, 3, -2]]), true)],
     ['b', tf.variable(tf.tensor1d([1.5, -2.5]), true)],
   ]);
