@@ -1,1 +1,8 @@
-export {};
+// @shapesweep/data: corpora, tokenizer, span-corruption batches and downstream tasks for shapesweep's trainer.
+// Pure data code: reads installed npm data packages and user files; no queue, database or HTTP library.
+export * from './rng.js';
+export * from './hash.js';
+export * from './tokenizer.js';
+export * from './corpus.js';
+export * from './cache.js';
+export * from './spanCorruption.js';
