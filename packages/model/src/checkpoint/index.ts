@@ -1,0 +1,4 @@
+export * from './checkpoint.js';
+export { encodeCheckpoint, decodeCheckpoint, decodeHeader } from './codec.js';
+export type { CheckpointStorage, CheckpointInfo } from './storage.js';
+export { LocalDirectoryStorage, type LocalDirectoryStorageOptions } from './local-directory.js';
