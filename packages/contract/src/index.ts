@@ -2,3 +2,4 @@ export * from './errors.js';
 export * from './env.js';
 export * from './training.js';
 export * from './jobs.js';
+export * from './config.js';

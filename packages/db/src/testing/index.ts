@@ -1,0 +1,74 @@
+// Test support for integration tests across the monorepo: every test file gets its own freshly migrated Postgres
+// schema, so files run in parallel against one database without seeing each other's rows.
+import { randomBytes } from 'node:crypto';
+import pg from 'pg';
+import { createDatabase, parseDatabaseUrl, type Database } from '../database.js';
+import { migrate } from '../migrate.js';
+
+/** The shared test database (the one `npm run services` ensures). */
+export const TEST_DATABASE_URL = 'postgresql://postgres@127.0.0.1:5432/shapesweep';
+
+export interface TestDatabaseOptions {
+  /** Database to create the schema in. Default: {@link TEST_DATABASE_URL}. */
+  url?: string;
+  /** Pool size. Default: 5 (tests are small; the machine is shared). */
+  poolMax?: number;
+  /** Apply the migrations. Default: true. `false` leaves the schema empty (for migration-runner tests). */
+  migrate?: boolean;
+  /** Migrations folder. Default: the repository's prisma/migrations. */
+  migrationsDir?: string;
+}
+
+export interface TestDatabase extends Database {
+  /** URL of the same database and schema (`?schema=t_…`): hand it to child processes as DATABASE_URL. */
+  url: string;
+  /** Closes the connections and drops the schema with everything in it. Safe to call twice. */
+  drop(): Promise<void>;
+}
+
+/** A fresh schema `t_<random>`; migrated unless `migrate: false`. Call `drop()` in afterAll. */
+export async function createTestDatabase(options: TestDatabaseOptions = {}): Promise<TestDatabase> {
+  const baseUrl = options.url ?? TEST_DATABASE_URL;
+  const schema = `t_${randomBytes(6).toString('hex')}`;
+  await withClient(baseUrl, (client) => client.query(`CREATE SCHEMA "${schema}"`));
+  const url = withSchema(baseUrl, schema);
+  try {
+    if (options.migrate !== false) {
+      await migrate({ url, ...(options.migrationsDir === undefined ? {} : { migrationsDir: options.migrationsDir }) });
+    }
+  } catch (err) {
+    await withClient(baseUrl, (client) => client.query(`DROP SCHEMA IF EXISTS "${schema}" CASCADE`));
+    throw err;
+  }
+  const db = createDatabase({ url, poolMax: options.poolMax ?? 5 });
+  let dropping: Promise<void> | undefined;
+  return {
+    ...db,
+    url,
+    drop() {
+      dropping ??= (async () => {
+        await db.close();
+        await withClient(baseUrl, (client) => client.query(`DROP SCHEMA IF EXISTS "${schema}" CASCADE`));
+      })();
+      return dropping;
+    },
+  };
+}
+
+/** `url` with Prisma's `?schema=` parameter set (understood by createDatabase, migrate and the Prisma CLI). */
+export function withSchema(url: string, schema: string): string {
+  const parsed = new URL(url);
+  parsed.searchParams.set('schema', schema);
+  return parsed.toString();
+}
+
+async function withClient<T>(url: string, fn: (client: pg.Client) => Promise<T>): Promise<T> {
+  const client = new pg.Client({ connectionString: parseDatabaseUrl(url).connectionString });
+  client.on('error', () => {});
+  await client.connect();
+  try {
+    return await fn(client);
+  } finally {
+    await client.end().catch(() => {});
+  }
+}
