@@ -1,0 +1,39 @@
+// Softmax cross-entropy per token, float32, with a fused gradient (softmax − one-hot)·dy.
+// Label one-hots are built by comparing against a vocabulary range, never with tf.oneHot: the WASM OneHot kernel
+// writes int32 bit patterns into float32 outputs, which makes a cross-entropy silently ≈ 0.
+import * as tf from '@tensorflow/tfjs-core';
+import { customGradient } from './custom-grad.js';
+
+/** [n, vocab] float32 one-hot rows for `ids` [n] (int32). */
+export function oneHotRows(ids: tf.Tensor1D, vocab: number): tf.Tensor2D {
+  return tf.tidy(() => {
+    const range = tf.reshape(tf.range(0, vocab, 1, 'int32'), [1, vocab]);
+    return tf.cast(tf.equal(range, tf.reshape(ids, [-1, 1])), 'float32') as tf.Tensor2D;
+  });
+}
+
+/**
+ * Negative log-likelihood of `targets` [n] (int32) under `logits` [n, vocab]: −log softmax(logits)[target], shape [n],
+ * in float32. Padding is not masked here; callers weight by the target mask.
+ */
+export function tokenNll(logits: tf.Tensor2D, targets: tf.Tensor1D): tf.Tensor1D {
+  const [n, vocab] = logits.shape;
+  const nll = customGradient<[tf.Tensor2D], tf.Tensor1D>(([l], save) => {
+    const logits32 = tf.cast(l, 'float32');
+    const rowMax = tf.max(logits32, 1, true);
+    const logSumExp = tf.add(tf.log(tf.sum(tf.exp(tf.sub(logits32, rowMax)), 1, true)), rowMax) as tf.Tensor2D;
+    // Pick logits[i, targets[i]] from the flattened matrix: n reads instead of an n×vocab mask product.
+    const flatIndex = tf.add(tf.mul(tf.range(0, n, 1, 'int32'), tf.scalar(vocab, 'int32')), targets);
+    const targetLogit = tf.gather(tf.reshape(logits32, [-1]), flatIndex);
+    save([logits32, targets, logSumExp]);
+    return {
+      value: tf.sub(tf.reshape(logSumExp, [-1]), targetLogit) as tf.Tensor1D,
+      gradFunc: (dy, saved) => {
+        const [ls, ts, lse] = saved as [tf.Tensor2D, tf.Tensor1D, tf.Tensor2D];
+        const softmax = tf.exp(tf.sub(ls, lse));
+        return [tf.mul(tf.sub(softmax, oneHotRows(ts, vocab)), tf.reshape(dy, [-1, 1]))];
+      },
+    };
+  });
+  return nll(logits);
+}
