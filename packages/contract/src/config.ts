@@ -65,6 +65,14 @@ export const ApiConfigSchema = z.object({
   RATE_LIMIT_PER_MINUTE: positiveInt().default(120),
   /** Built dashboard to serve at `/`; unset → the api looks for apps/web/dist and serves nothing if absent. @defaultValue unset */
   WEB_DIST_DIR: z.string().min(1).optional(),
+  /** How long one addBulk may wait for Redis before the runs are left PENDING for the re-enqueuer, in ms. @defaultValue 3000 */
+  ENQUEUE_TIMEOUT_MS: positiveInt().default(3_000),
+  /** Interval of the background pass that enqueues runs a Redis outage left PENDING, in ms. @defaultValue 5000 */
+  REENQUEUE_INTERVAL_MS: positiveInt().default(5_000),
+  /** BullMQ attempts per training job (1 = no automatic retry). @defaultValue 3 */
+  JOB_ATTEMPTS: positiveInt().max(100).default(3),
+  /** A worker is listed as live while its heartbeat is younger than this, in ms. @defaultValue 30000 */
+  WORKER_LIVE_MS: positiveInt().default(30_000),
 });
 export type ApiConfig = z.infer<typeof ApiConfigSchema>;
 
@@ -121,6 +129,11 @@ export const WorkerConfigSchema = z.object({
   INGEST_FLUSH_MS: positiveInt().default(1_000),
   /** Points held while Postgres is unavailable before trainers are paused (never dropped). @defaultValue 1000000 */
   INGEST_MAX_BUFFERED_POINTS: positiveInt().default(1_000_000),
+  /**
+   * ES module (absolute path or package name) exporting `runCell` and `probeBackend` with the worker's cell-runner
+   * contract (apps/worker/src/trainer/cell-runner.ts); unset → the built-in @shapesweep/model trainer. @defaultValue unset
+   */
+  TRAINER_MODULE: z.string().min(1).optional(),
 });
 export type WorkerConfig = z.infer<typeof WorkerConfigSchema>;
 
