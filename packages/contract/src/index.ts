@@ -3,3 +3,5 @@ export * from './env.js';
 export * from './training.js';
 export * from './jobs.js';
 export * from './config.js';
+export * from './spec.js';
+export * from './plan.js';

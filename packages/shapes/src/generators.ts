@@ -32,13 +32,13 @@ export interface NamedCell {
 /** Where cells are costed. */
 export interface CostContext {
   /** Vocabulary size. @defaultValue 32128 (paper) */
-  readonly vocab?: number;
+  readonly vocab?: number | undefined;
   /** Encoder tokens per example for FLOPs. @defaultValue 512 (paper) */
-  readonly inputLength?: number;
+  readonly inputLength?: number | undefined;
   /** Decoder tokens per example for FLOPs. @defaultValue 114 (paper) */
-  readonly targetLength?: number;
+  readonly targetLength?: number | undefined;
   /** Width scale applied to every generated shape. @defaultValue 1 */
-  readonly widthScale?: number;
+  readonly widthScale?: number | undefined;
 }
 
 interface ResolvedContext {
@@ -117,7 +117,7 @@ export function oneKnob(base: string, knob: Knob, values: readonly number[], ctx
 }
 
 /** Knob → values of a grid. */
-export type GridKnobs = Partial<Record<Knob, readonly number[]>>;
+export type GridKnobs = { readonly [K in Knob]?: readonly number[] | undefined };
 
 /** Number of cells `grid` would produce (product of the list lengths; 1 for no knobs). */
 export function gridSize(knobs: GridKnobs): number {
@@ -161,13 +161,13 @@ export interface DeepNarrowOptions {
   /** Reference sizes or names to match, e.g. ["base", "large"]. Each is included as a "reference" cell. */
   readonly references: readonly string[];
   /** Axis to match on. @defaultValue "params" */
-  readonly axis?: CostAxis;
+  readonly axis?: CostAxis | undefined;
   /** Accepted relative difference |cost − target| / target. @defaultValue 0.05 */
-  readonly tolerance?: number;
+  readonly tolerance?: number | undefined;
   /** Standard widths to try; each must be narrower than the reference (others are skipped). @defaultValue every narrower standard size */
-  readonly widths?: readonly PresetName[];
+  readonly widths?: readonly PresetName[] | undefined;
   /** Deepest NL tried (the paper sees depth gains level off at 32–36 layers). @defaultValue 48 */
-  readonly maxLayers?: number;
+  readonly maxLayers?: number | undefined;
 }
 
 /** A width that yielded no DeepNarrow cell, and why. */
@@ -256,9 +256,9 @@ export function deepNarrow(options: DeepNarrowOptions, ctx?: CostContext): DeepN
 /** Upper bounds on a cell's cost; absent bounds do not filter. */
 export interface Budget {
   /** Maximum total parameters. */
-  readonly maxParams?: number;
+  readonly maxParams?: number | undefined;
   /** Maximum forward FLOPs per example (at the lengths the cells were costed at). */
-  readonly maxFlops?: number;
+  readonly maxFlops?: number | undefined;
 }
 
 export interface DroppedCell {
