@@ -73,15 +73,23 @@ CREATE TABLE "run" (
 );
 
 -- CreateTable
-CREATE TABLE "metric_point" (
+CREATE TABLE "metric_series" (
+    "id" SERIAL NOT NULL,
     "run_id" TEXT NOT NULL,
     "phase" TEXT NOT NULL,
     "name" TEXT NOT NULL,
+
+    CONSTRAINT "metric_series_pkey" PRIMARY KEY ("id")
+);
+
+-- CreateTable
+CREATE TABLE "metric_value" (
+    "series_id" INTEGER NOT NULL,
     "step" INTEGER NOT NULL,
     "value" DOUBLE PRECISION NOT NULL,
     "wall_time" TIMESTAMPTZ(3) NOT NULL,
 
-    CONSTRAINT "metric_point_pkey" PRIMARY KEY ("run_id","phase","name","step")
+    CONSTRAINT "metric_value_pkey" PRIMARY KEY ("series_id","step")
 );
 
 -- CreateTable
@@ -177,6 +185,9 @@ CREATE INDEX "run_worker_id_idx" ON "run"("worker_id");
 CREATE UNIQUE INDEX "run_sweep_id_cell_key_key" ON "run"("sweep_id", "cell_key");
 
 -- CreateIndex
+CREATE UNIQUE INDEX "metric_series_run_id_phase_name_key" ON "metric_series"("run_id", "phase", "name");
+
+-- CreateIndex
 CREATE INDEX "downstream_score_task_metric_value_idx" ON "downstream_score"("task", "metric", "value");
 
 -- CreateIndex
@@ -204,7 +215,7 @@ ALTER TABLE "run" ADD CONSTRAINT "run_sweep_id_fkey" FOREIGN KEY ("sweep_id") RE
 ALTER TABLE "run" ADD CONSTRAINT "run_worker_id_fkey" FOREIGN KEY ("worker_id") REFERENCES "worker"("id") ON DELETE SET NULL ON UPDATE CASCADE;
 
 -- AddForeignKey
-ALTER TABLE "metric_point" ADD CONSTRAINT "metric_point_run_id_fkey" FOREIGN KEY ("run_id") REFERENCES "run"("id") ON DELETE CASCADE ON UPDATE CASCADE;
+ALTER TABLE "metric_series" ADD CONSTRAINT "metric_series_run_id_fkey" FOREIGN KEY ("run_id") REFERENCES "run"("id") ON DELETE CASCADE ON UPDATE CASCADE;
 
 -- AddForeignKey
 ALTER TABLE "downstream_score" ADD CONSTRAINT "downstream_score_run_id_fkey" FOREIGN KEY ("run_id") REFERENCES "run"("id") ON DELETE CASCADE ON UPDATE CASCADE;
@@ -217,3 +228,26 @@ ALTER TABLE "run_event" ADD CONSTRAINT "run_event_sweep_id_fkey" FOREIGN KEY ("s
 
 -- AddForeignKey
 ALTER TABLE "run_event" ADD CONSTRAINT "run_event_run_id_fkey" FOREIGN KEY ("run_id") REFERENCES "run"("id") ON DELETE CASCADE ON UPDATE CASCADE;
+
+-- Not modelled by Prisma (see schema.prisma, model MetricValue) ------------------------------------------------
+
+-- metric_value has no foreign key (one locking lookup per inserted row would dominate ingest); this statement-level
+-- trigger gives it ON DELETE CASCADE semantics instead, once per DELETE however many series it removes.
+CREATE FUNCTION "metric_series_delete_values"() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+    EXECUTE format('DELETE FROM %I.metric_value v USING deleted_series d WHERE v.series_id = d.id', TG_TABLE_SCHEMA);
+    RETURN NULL;
+END
+$$;
+
+CREATE TRIGGER "metric_series_delete_values"
+    AFTER DELETE ON "metric_series"
+    REFERENCING OLD TABLE AS deleted_series
+    FOR EACH STATEMENT EXECUTE FUNCTION "metric_series_delete_values"();
+
+-- Points addressed by name, for reads: the planner resolves (run_id, phase, name) through metric_series' unique
+-- index, then range-scans metric_value's primary key.
+CREATE VIEW "metric_point" AS
+    SELECT s."run_id", s."phase", s."name", v."step", v."value", v."wall_time"
+    FROM "metric_value" v
+    JOIN "metric_series" s ON s."id" = v."series_id";

@@ -1,0 +1,465 @@
+// The hot write path: metric points from trainers into Postgres.
+//
+// Storage (see prisma/schema.prisma): a point's (run_id, phase, name) is a row of `metric_series`; the point itself is
+// (series_id, step, value, wall_time) in `metric_value`, whose 8-byte primary key and absent foreign key are what make
+// the write cheap. This class resolves series ids (cached; new series are created on first sight) and writes points
+// in batches (by size, or after a short interval):
+//   fast path  one `COPY metric_value FROM STDIN` — the cheapest way to move rows into Postgres;
+//   slow path  when that hits an existing key (a retried batch, a resumed run re-logging a step), the batch goes
+//              COPY → temp staging table → INSERT … SELECT … ON CONFLICT DO NOTHING, so re-delivery is a no-op.
+// `method: 'unnest'` (one INSERT … SELECT FROM unnest($1::int[], …) ON CONFLICT DO NOTHING) is the alternative;
+// bench/ingest-bench.ts measures both side by side.
+//
+// Failure semantics:
+//  - Postgres unavailable (restart, network, terminated connection): the batch is kept and retried with capped
+//    exponential backoff, forever; nothing is dropped.
+//  - The buffer is bounded (maxBufferedPoints). When it is full, add() returns a promise that resolves only once
+//    there is room again: the caller (the trainer's metric sink) awaits it and so pauses instead of losing points.
+//  - Points of a run that does not exist (never created, or deleted) can never be written; they are dropped and
+//    reported through onDropped rather than blocking every other run's points behind them.
+import type pg from 'pg';
+import { from as copyFrom } from 'pg-copy-streams';
+import { ShapesweepError } from '@shapesweep/contract';
+
+/** One point of one curve; the (runId, phase, name, step) key identifies it. */
+export interface MetricPointInput {
+  runId: string;
+  /** "pretrain" or "finetune:<task>". */
+  phase: string;
+  /** "train_loss", "eval_loss", "lr", "tokens_per_s", ... */
+  name: string;
+  /** Optimizer step (int32). */
+  step: number;
+  /** NaN and ±Infinity are stored as such (a diverged loss is worth recording). */
+  value: number;
+  wallTime: Date;
+}
+
+export type IngestMethod = 'copy' | 'unnest';
+
+export interface MetricIngestOptions {
+  /** Most points per batch (one transaction). @defaultValue 5000 */
+  maxBatchPoints?: number;
+  /** A non-full buffer is flushed this many ms after its first point arrived. @defaultValue 250 */
+  flushIntervalMs?: number;
+  /** Most points held in memory (buffered + in flight); add() waits beyond it. @defaultValue 200000 */
+  maxBufferedPoints?: number;
+  /** First retry delay after a failed batch, doubling per failure. @defaultValue 100 */
+  retryInitialMs?: number;
+  /** Cap of the retry delay. @defaultValue 5000 */
+  retryMaxMs?: number;
+  /** How batches reach Postgres. @defaultValue 'copy' */
+  method?: IngestMethod;
+  /** Called on every failed write attempt before it is retried (log it). @defaultValue no-op */
+  onRetry?: (err: Error, attempt: number, delayMs: number) => void;
+  /** Called with points that can never be written (their run row is gone). @defaultValue no-op */
+  onDropped?: (points: readonly MetricPointInput[], reason: string) => void;
+}
+
+export interface MetricIngestStats {
+  /** Points accepted by add(). */
+  accepted: number;
+  /** Points whose batch committed (new rows and re-delivered no-ops alike). */
+  written: number;
+  /** Rows actually inserted (written minus points that already existed). */
+  inserted: number;
+  /** Points dropped because their run no longer exists. */
+  dropped: number;
+  /** Committed batches. */
+  batches: number;
+  /** Failed write attempts that were retried. */
+  retries: number;
+}
+
+const INT32_MAX = 2_147_483_647;
+const UNIQUE_VIOLATION = '23505';
+/** Series ids cached per ingest; beyond this many the cache starts over (a worker sees a few dozen per run). */
+const SERIES_CACHE_MAX = 100_000;
+
+interface Waiter {
+  points: readonly MetricPointInput[];
+  resolve: () => void;
+  reject: (err: Error) => void;
+}
+
+/** Batches metric points into Postgres through COPY; see the file comment for the guarantees. */
+export class MetricIngest {
+  readonly #pool: pg.Pool;
+  readonly #maxBatchPoints: number;
+  readonly #flushIntervalMs: number;
+  readonly #maxBufferedPoints: number;
+  readonly #retryInitialMs: number;
+  readonly #retryMaxMs: number;
+  readonly #method: IngestMethod;
+  readonly #onRetry: NonNullable<MetricIngestOptions['onRetry']>;
+  readonly #onDropped: NonNullable<MetricIngestOptions['onDropped']>;
+
+  /** Points accepted and not yet committed, oldest first; the head batch may be in flight. */
+  #buffer: MetricPointInput[] = [];
+  /** add() calls waiting for room, FIFO so that points keep their order. */
+  #waiters: Waiter[] = [];
+  #timer: NodeJS.Timeout | undefined;
+  /** The writer loop, while one runs. */
+  #writing: Promise<void> | undefined;
+  /** Set by close(): later add() calls reject. */
+  #closed = false;
+  /** `${runId}\0${phase}\0${name}` → metric_series.id (NUL cannot occur in a valid point). */
+  readonly #seriesIds = new Map<string, number>();
+  readonly #stats: MetricIngestStats = { accepted: 0, written: 0, inserted: 0, dropped: 0, batches: 0, retries: 0 };
+
+  constructor(pool: pg.Pool, options: MetricIngestOptions = {}) {
+    this.#pool = pool;
+    this.#maxBatchPoints = positive('maxBatchPoints', options.maxBatchPoints ?? 5000);
+    this.#flushIntervalMs = positive('flushIntervalMs', options.flushIntervalMs ?? 250);
+    this.#maxBufferedPoints = positive('maxBufferedPoints', options.maxBufferedPoints ?? 200_000);
+    this.#retryInitialMs = positive('retryInitialMs', options.retryInitialMs ?? 100);
+    this.#retryMaxMs = positive('retryMaxMs', options.retryMaxMs ?? 5000);
+    this.#method = options.method ?? 'copy';
+    this.#onRetry = options.onRetry ?? (() => {});
+    this.#onDropped = options.onDropped ?? (() => {});
+  }
+
+  /** Points accepted and not yet committed (the in-flight batch included); never above maxBufferedPoints. */
+  get bufferedPoints(): number {
+    return this.#buffer.length;
+  }
+
+  /** Points of add() calls still waiting for room (backpressure in effect when > 0). */
+  get waitingPoints(): number {
+    return this.#waiters.reduce((n, w) => n + w.points.length, 0);
+  }
+
+  get stats(): Readonly<MetricIngestStats> {
+    return { ...this.#stats };
+  }
+
+  /**
+   * Queues points for writing. Resolves at once while the buffer has room; when it is full, resolves once the
+   * writer has made room (backpressure — await it). Rejects only for malformed points or after close().
+   */
+  add(points: readonly MetricPointInput[]): Promise<void> {
+    if (this.#closed) return Promise.reject(new Error('MetricIngest: add() after close()'));
+    const invalid = validatePoints(points);
+    if (invalid !== undefined) return Promise.reject(invalid);
+    if (points.length === 0) return Promise.resolve();
+    // FIFO: while others wait, a newcomer waits behind them even if it would fit, so curves stay in order.
+    if (this.#waiters.length === 0 && this.#hasRoomFor(points.length)) {
+      this.#accept(points);
+      return Promise.resolve();
+    }
+    return new Promise<void>((resolve, reject) => {
+      this.#waiters.push({ points, resolve, reject });
+      this.#kick();
+    });
+  }
+
+  /** Resolves once every point accepted so far is committed (retrying through outages as long as it takes). */
+  async flush(): Promise<void> {
+    while (this.#buffer.length > 0 || this.#waiters.length > 0 || this.#writing !== undefined) {
+      this.#kick(true);
+      await this.#writing;
+    }
+  }
+
+  /** Flushes everything, then refuses further add() calls. Wrap in a timeout if Postgres may stay down. */
+  async close(): Promise<void> {
+    await this.flush();
+    this.#closed = true;
+    this.#clearTimer();
+  }
+
+  #hasRoomFor(count: number): boolean {
+    const held = this.#buffer.length;
+    // An add() larger than the whole bound is admitted into an empty buffer, or it could never be admitted.
+    return held + count <= this.#maxBufferedPoints || held === 0;
+  }
+
+  #accept(points: readonly MetricPointInput[]): void {
+    for (const point of points) this.#buffer.push(point);
+    this.#stats.accepted += points.length;
+    this.#kick();
+  }
+
+  /** Starts the writer now (batch full, or forced) or arms the interval timer. */
+  #kick(force = false): void {
+    if (this.#writing !== undefined) return;
+    if (force || this.#buffer.length >= this.#maxBatchPoints || this.#waiters.length > 0) {
+      this.#clearTimer();
+      this.#writing = this.#writeLoop().finally(() => {
+        this.#writing = undefined;
+        // Points that arrived during the last write and do not fill a batch wait for the timer.
+        if (this.#buffer.length > 0) this.#kick();
+      });
+    } else if (this.#buffer.length > 0 && this.#timer === undefined) {
+      this.#timer = setTimeout(() => {
+        this.#timer = undefined;
+        this.#kick(true);
+      }, this.#flushIntervalMs);
+      // A pending flush alone must not keep the process alive; close() flushes explicitly.
+      this.#timer.unref();
+    }
+  }
+
+  #clearTimer(): void {
+    if (this.#timer !== undefined) clearTimeout(this.#timer);
+    this.#timer = undefined;
+  }
+
+  async #writeLoop(): Promise<void> {
+    while (this.#buffer.length > 0) {
+      const batch = this.#buffer.slice(0, this.#maxBatchPoints);
+      // The batch stays at the head of the buffer until it commits, so it keeps counting against the bound.
+      await this.#writeWithRetry(batch);
+      this.#buffer.splice(0, batch.length);
+      this.#admitWaiters();
+      // Only full batches go out back-to-back; a partial tail waits for the timer unless a flush forced it (the
+      // forced caller loops in flush()).
+      if (this.#buffer.length < this.#maxBatchPoints && this.#waiters.length === 0) break;
+    }
+  }
+
+  #admitWaiters(): void {
+    while (this.#waiters.length > 0) {
+      const next = this.#waiters[0]!;
+      if (!this.#hasRoomFor(next.points.length)) break;
+      this.#waiters.shift();
+      this.#accept(next.points);
+      next.resolve();
+    }
+  }
+
+  async #writeWithRetry(batch: MetricPointInput[]): Promise<void> {
+    for (let attempt = 1; ; attempt++) {
+      try {
+        const rows = await this.#toRows(batch);
+        const inserted = rows.seriesIds.length === 0 ? 0 : await this.#writeRows(rows);
+        this.#stats.written += rows.seriesIds.length;
+        this.#stats.inserted += inserted;
+        this.#stats.batches += 1;
+        return;
+      } catch (err) {
+        const error = err instanceof Error ? err : new Error(String(err));
+        this.#stats.retries += 1;
+        // Full jitter keeps many workers from hammering a recovering Postgres in lock-step.
+        const ceilingMs = Math.min(this.#retryMaxMs, this.#retryInitialMs * 2 ** Math.min(attempt - 1, 20));
+        const delayMs = Math.round(ceilingMs / 2 + (Math.random() * ceilingMs) / 2);
+        this.#onRetry(error, attempt, delayMs);
+        await sleep(delayMs);
+      }
+    }
+  }
+
+  /** Maps each point to its series id (creating missing series); drops and reports points of unknown runs. */
+  async #toRows(batch: readonly MetricPointInput[]): Promise<ValueRows> {
+    const keys = new Array<string>(batch.length);
+    const missing = new Map<string, MetricPointInput>();
+    for (let i = 0; i < batch.length; i++) {
+      const p = batch[i]!;
+      const key = `${p.runId}\0${p.phase}\0${p.name}`;
+      keys[i] = key;
+      if (!this.#seriesIds.has(key) && !missing.has(key)) missing.set(key, p);
+    }
+    if (missing.size > 0) await this.#resolveSeries([...missing.values()]);
+    const rows: ValueRows = { seriesIds: [], points: [] };
+    let dropped: MetricPointInput[] | undefined;
+    for (let i = 0; i < batch.length; i++) {
+      const id = this.#seriesIds.get(keys[i]!);
+      if (id === undefined) (dropped ??= []).push(batch[i]!);
+      else {
+        rows.seriesIds.push(id);
+        rows.points.push(batch[i]!);
+      }
+    }
+    if (dropped !== undefined) {
+      this.#stats.dropped += dropped.length;
+      const runs = [...new Set(dropped.map((p) => p.runId))];
+      this.#onDropped(dropped, `run ${runs.join(', ')} does not exist`);
+    }
+    return rows;
+  }
+
+  /** Creates the series that do not exist yet (for runs that do) and caches every id found. */
+  async #resolveSeries(wanted: readonly MetricPointInput[]): Promise<void> {
+    if (this.#seriesIds.size + wanted.length > SERIES_CACHE_MAX) this.#seriesIds.clear();
+    const params = [wanted.map((p) => p.runId), wanted.map((p) => p.phase), wanted.map((p) => p.name)];
+    // The INSERT's RETURNING gives the new ids; the second SELECT the ones that existed (its snapshot predates the
+    // INSERT, so the two never overlap). Joining `run` skips series of unknown runs instead of failing the batch.
+    const { rows } = await this.#pool.query<SeriesRow>(
+      `WITH wanted AS (SELECT * FROM unnest($1::text[], $2::text[], $3::text[]) AS w(run_id, phase, name)),
+       created AS (
+         INSERT INTO metric_series (run_id, phase, name)
+         SELECT w.run_id, w.phase, w.name FROM wanted w JOIN run r ON r.id = w.run_id
+         ON CONFLICT (run_id, phase, name) DO NOTHING
+         RETURNING id, run_id, phase, name)
+       SELECT id, run_id, phase, name FROM created
+       UNION ALL
+       SELECT s.id, s.run_id, s.phase, s.name FROM metric_series s JOIN wanted w USING (run_id, phase, name)`,
+      params,
+    );
+    this.#cacheSeries(rows);
+    // A series another worker committed while our INSERT ran is in neither half; a fresh statement sees it.
+    if (rows.length < wanted.length) {
+      const again = await this.#pool.query<SeriesRow>(
+        `SELECT s.id, s.run_id, s.phase, s.name FROM metric_series s
+         JOIN unnest($1::text[], $2::text[], $3::text[]) AS w(run_id, phase, name) USING (run_id, phase, name)`,
+        params,
+      );
+      this.#cacheSeries(again.rows);
+    }
+  }
+
+  #cacheSeries(rows: readonly SeriesRow[]): void {
+    for (const r of rows) this.#seriesIds.set(`${r.run_id}\0${r.phase}\0${r.name}`, r.id);
+  }
+
+  /** Writes one batch; returns the number of rows actually inserted. */
+  async #writeRows(rows: ValueRows): Promise<number> {
+    const client = await this.#pool.connect();
+    let broken: Error | undefined;
+    try {
+      if (this.#method === 'unnest') return await unnestRows(client, rows);
+      try {
+        // Autocommit: one COPY is one atomic statement.
+        return await copyRows(client, 'metric_value', rows);
+      } catch (err) {
+        if ((err as { code?: unknown }).code !== UNIQUE_VIOLATION) throw err;
+      }
+      return await copyRowsIdempotent(client, rows);
+    } catch (err) {
+      broken = err instanceof Error ? err : new Error(String(err));
+      throw err;
+    } finally {
+      // Passing the error destroys the connection instead of returning a possibly dead one to the pool.
+      client.release(broken !== undefined && isConnectionError(broken) ? broken : undefined);
+    }
+  }
+}
+
+interface SeriesRow {
+  id: number;
+  run_id: string;
+  phase: string;
+  name: string;
+}
+
+/** A batch resolved to series ids: `seriesIds[i]` belongs to `points[i]`. */
+interface ValueRows {
+  seriesIds: number[];
+  points: MetricPointInput[];
+}
+
+/** Temp table per connection (no WAL, invisible to other sessions); emptied at every commit. */
+const CREATE_STAGE = `CREATE TEMP TABLE IF NOT EXISTS metric_value_stage
+  (series_id integer, step integer, value double precision, wall_time timestamptz)
+  ON COMMIT DELETE ROWS`;
+
+const stagedConnections = new WeakSet<pg.PoolClient>();
+
+async function copyRows(client: pg.PoolClient, table: string, rows: ValueRows): Promise<number> {
+  const stream = client.query(copyFrom(`COPY ${table} (series_id, step, value, wall_time) FROM STDIN`));
+  await new Promise<void>((resolve, reject) => {
+    stream.on('error', reject);
+    stream.on('finish', resolve);
+    stream.end(encodeCopyText(rows.seriesIds, rows.points));
+  });
+  return stream.rowCount;
+}
+
+/** The re-delivery path: stage, then insert what is new. */
+async function copyRowsIdempotent(client: pg.PoolClient, rows: ValueRows): Promise<number> {
+  if (!stagedConnections.has(client)) {
+    // Outside the transaction, so a rolled-back batch cannot take the staging table with it.
+    await client.query(CREATE_STAGE);
+    stagedConnections.add(client);
+  }
+  await client.query('BEGIN');
+  try {
+    await copyRows(client, 'metric_value_stage', rows);
+    const result = await client.query(
+      `INSERT INTO metric_value (series_id, step, value, wall_time)
+       SELECT series_id, step, value, wall_time FROM metric_value_stage
+       ON CONFLICT DO NOTHING`,
+    );
+    await client.query('COMMIT');
+    return result.rowCount ?? 0;
+  } catch (err) {
+    await client.query('ROLLBACK').catch(() => {});
+    throw err;
+  }
+}
+
+async function unnestRows(client: pg.PoolClient, rows: ValueRows): Promise<number> {
+  const n = rows.points.length;
+  const steps = new Array<number>(n);
+  const values = new Array<string>(n);
+  const wallTimes = new Array<string>(n);
+  for (let i = 0; i < n; i++) {
+    const p = rows.points[i]!;
+    steps[i] = p.step;
+    // As text: node-postgres would send NaN/Infinity inside an array literal in a form Postgres rejects.
+    values[i] = formatFloat(p.value);
+    wallTimes[i] = p.wallTime.toISOString();
+  }
+  const result = await client.query(
+    `INSERT INTO metric_value (series_id, step, value, wall_time)
+     SELECT * FROM unnest($1::int[], $2::int[], $3::float8[], $4::timestamptz[])
+     ON CONFLICT DO NOTHING`,
+    [rows.seriesIds, steps, values, wallTimes],
+  );
+  return result.rowCount ?? 0;
+}
+
+/** COPY text format of metric_value rows: tab-separated, newline-terminated. Numbers and ISO times need no escaping. */
+export function encodeCopyText(seriesIds: readonly number[], points: readonly MetricPointInput[]): string {
+  let out = '';
+  for (let i = 0; i < points.length; i++) {
+    const p = points[i]!;
+    out += `${seriesIds[i]!}\t${p.step}\t${formatFloat(p.value)}\t${p.wallTime.toISOString()}\n`;
+  }
+  return out;
+}
+
+function formatFloat(v: number): string {
+  // Postgres spells the specials 'NaN', 'Infinity', '-Infinity' — as JS does; finite numbers round-trip exactly.
+  return String(v);
+}
+
+/** Checks what Postgres would reject, so a malformed point fails its add() instead of wedging a batch forever. */
+function validatePoints(points: readonly MetricPointInput[]): ShapesweepError | undefined {
+  for (let i = 0; i < points.length; i++) {
+    const p = points[i]!;
+    const problem =
+      !isKeyString(p.runId) ? `runId: ${JSON.stringify(p.runId)} must be a non-empty string without NUL`
+      : !isKeyString(p.phase) ? `phase: ${JSON.stringify(p.phase)} must be a non-empty string without NUL`
+      : !isKeyString(p.name) ? `name: ${JSON.stringify(p.name)} must be a non-empty string without NUL`
+      : !Number.isInteger(p.step) || p.step < -INT32_MAX - 1 || p.step > INT32_MAX ? `step: ${String(p.step)} must be an int32`
+      : typeof p.value !== 'number' ? `value: ${JSON.stringify(p.value)} must be a number`
+      : !(p.wallTime instanceof Date) || Number.isNaN(p.wallTime.getTime()) ? `wallTime: ${String(p.wallTime)} must be a valid Date`
+      : undefined;
+    if (problem !== undefined) {
+      return new ShapesweepError('VALIDATION_FAILED', `metric point [${i}]: ${problem}`, { details: [`[${i}].${problem}`] });
+    }
+  }
+  return undefined;
+}
+
+function isKeyString(s: unknown): s is string {
+  return typeof s === 'string' && s.length > 0 && !s.includes('\0');
+}
+
+/** Errors after which the connection cannot be trusted: socket-level, or the server ended the session. */
+function isConnectionError(err: Error): boolean {
+  const code = (err as { code?: unknown }).code;
+  if (typeof code !== 'string') return true; // socket errors carry Node codes or none; drop the connection to be safe
+  // 08: connection exception; 57P01-03: admin shutdown / crash shutdown / cannot connect now.
+  return code.startsWith('08') || code.startsWith('57P') || code.startsWith('E');
+}
+
+function positive(name: string, value: number): number {
+  if (!Number.isFinite(value) || value <= 0) throw new Error(`MetricIngest: ${name}: ${value} must be a positive number`);
+  return value;
+}
+
+function sleep(ms: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, ms));
+}
