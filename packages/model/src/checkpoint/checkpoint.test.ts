@@ -18,7 +18,7 @@ function makeCheckpoint(step: number, overrides: Partial<Checkpoint> = {}): Chec
     tokenizer: { format: 'x', merges: [1, 2, 3] },
     dataState: { position: 123, rng: [1, 2, 3, 4] },
     trainer: {
-      progress: { tokensSeen: 1000, examplesSeen: 10, trainFlopsSpent: 1.5e9, wallSeconds: 2.5 },
+      progress: { tokensSeen: 1000, examplesSeen: 10, trainFlopsSpent: 1.5e9, trainSeconds: 2, wallSeconds: 2.5 },
       pretrainEval: null,
       scores: [],
       monitor: { steps: step, smoothedLoss: 3.2, bestSmoothedLoss: 3.1 },

@@ -19,7 +19,9 @@ export const ProgressSchema = z.strictObject({
   examplesSeen: count,
   /** Training FLOPs from the shapes package's accounting, summed over the batches actually run. */
   trainFlopsSpent: z.number().min(0),
-  /** Seconds spent training (all attempts together). */
+  /** Seconds inside optimizer steps (forward, backward, update), all attempts together: throughput's denominator. */
+  trainSeconds: z.number().min(0),
+  /** Wall-clock seconds of the cell (data loading, evaluation and checkpoints included), all attempts together. */
   wallSeconds: z.number().min(0),
 });
 export type Progress = z.infer<typeof ProgressSchema>;
