@@ -12,3 +12,16 @@ export { batchMatMul } from './ops/batch-matmul.js';
 export { embeddingLookup } from './ops/embedding.js';
 export { rmsNorm } from './ops/rms-norm.js';
 export { registerModelGradients } from './ops/gradients.js';
+// Training: optimizers, checkpoints, the training loop and the worker's entry point.
+export * from './optim/index.js';
+export * from './checkpoint/index.js';
+export type { CellHooks, MetricPoint, ProgressReport, CheckpointReport } from './train/hooks.js';
+export { checkDivergence, freshMonitorState, MAX_LOSS, EXPLOSION_RATIO, EXPLOSION_MARGIN_NATS, SETTLE_STEPS } from './train/divergence.js';
+export { trainStep, evaluateLoss, scoreSequences, realTokens, type HostBatch, type StepResult } from './train/step.js';
+export {
+  encodeTask, classificationBatch, classificationScores, rankClassify, ExampleStream,
+  type ClassificationTask, type EncodedTask, type TaskExample, type ClassificationScores,
+} from './train/classification.js';
+export { finetunePhase, taskStepRange } from './train/finetune.js';
+export { PRETRAIN_PHASE } from './train/pretrain.js';
+export { runCell, type RunCellConfig, type CellOutcome } from './run-cell.js';
