@@ -37,7 +37,7 @@ export default tseslint.config(
     rules: { 'no-restricted-imports': ['error', { patterns: [restrict(appImports, 'packages never import apps')] }] },
   },
   {
-    files: ['packages/shapes/**', 'packages/analysis/**', 'packages/model/**', 'packages/data/**', 'packages/contract/**'],
+    files: ['packages/shapes/**', 'packages/analysis/**', 'packages/report/**', 'packages/model/**', 'packages/data/**', 'packages/contract/**'],
     rules: { 'no-restricted-imports': ['error', { patterns: [
       restrict(appImports, 'packages never import apps'),
       restrict(ioLibraries, 'this package stays free of queue, database and HTTP libraries'),
