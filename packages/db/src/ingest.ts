@@ -316,6 +316,12 @@ export class MetricIngest {
   async #writeRows(rows: ValueRows): Promise<number> {
     const client = await this.#pool.connect();
     let broken: Error | undefined;
+    // pg.Pool listens for errors only on idle clients; a socket error on a checked-out one (Postgres gone mid-COPY)
+    // would otherwise be an uncaught exception. The failing query rejects as well, which is what we act on.
+    const onClientError = (err: Error) => {
+      broken ??= err;
+    };
+    client.on('error', onClientError);
     try {
       if (this.#method === 'unnest') return await unnestRows(client, rows);
       try {
@@ -329,6 +335,7 @@ export class MetricIngest {
       broken = err instanceof Error ? err : new Error(String(err));
       throw err;
     } finally {
+      client.off('error', onClientError);
       // Passing the error destroys the connection instead of returning a possibly dead one to the pool.
       client.release(broken !== undefined && isConnectionError(broken) ? broken : undefined);
     }

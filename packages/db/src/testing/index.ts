@@ -72,3 +72,4 @@ async function withClient<T>(url: string, fn: (client: pg.Client) => Promise<T>)
     await client.end().catch(() => {});
   }
 }
+export { startTcpProxy, type TcpProxy } from './tcp-proxy.js';
