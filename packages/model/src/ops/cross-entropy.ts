@@ -1,14 +1,24 @@
 // Softmax cross-entropy per token, float32, with a fused gradient (softmax − one-hot)·dy.
-// Label one-hots are built by comparing against a vocabulary range, never with tf.oneHot: the WASM OneHot kernel
-// writes int32 bit patterns into float32 outputs, which makes a cross-entropy silently ≈ 0.
+// Label one-hots are scattered (tf.scatterND), never built with tf.oneHot: the WASM OneHot kernel writes int32 bit
+// patterns into float32 outputs, which makes a cross-entropy silently ≈ 0.
 import * as tf from '@tensorflow/tfjs-core';
 import { customGradient } from './custom-grad.js';
 
-/** [n, vocab] float32 one-hot rows for `ids` [n] (int32). */
+/**
+ * [n, vocab] float32 one-hot rows for `ids` [n] (int32), as a scatter of n ones into zeros: O(n) writes plus the
+ * zero fill (a vocabulary-wide compare costs a broadcast pass over n·vocab elements, ≈ 10× slower on WASM).
+ */
 export function oneHotRows(ids: tf.Tensor1D, vocab: number): tf.Tensor2D {
+  return scatterRows(ids, tf.ones([ids.shape[0]]), vocab);
+}
+
+/** [n, vocab] zeros with `values[i]` at (i, ids[i]). */
+function scatterRows(ids: tf.Tensor1D, values: tf.Tensor1D, vocab: number): tf.Tensor2D {
   return tf.tidy(() => {
-    const range = tf.reshape(tf.range(0, vocab, 1, 'int32'), [1, vocab]);
-    return tf.cast(tf.equal(range, tf.reshape(ids, [-1, 1])), 'float32') as tf.Tensor2D;
+    const n = ids.shape[0];
+    const rows = tf.range(0, n, 1, 'int32');
+    const positions = tf.stack([rows, ids], 1);
+    return tf.scatterND(positions, values, [n, vocab]) as tf.Tensor2D;
   });
 }
 
@@ -19,7 +29,8 @@ export function oneHotRows(ids: tf.Tensor1D, vocab: number): tf.Tensor2D {
 export function tokenNll(logits: tf.Tensor2D, targets: tf.Tensor1D): tf.Tensor1D {
   const [n, vocab] = logits.shape;
   const nll = customGradient<[tf.Tensor2D], tf.Tensor1D>(([l], save) => {
-    const logits32 = tf.cast(l, 'float32');
+    // The loss is computed in float32 whatever the logits' dtype (a no-op for float32 logits).
+    const logits32 = l.dtype === 'float32' ? l : tf.cast(l, 'float32');
     const rowMax = tf.max(logits32, 1, true);
     const logSumExp = tf.add(tf.log(tf.sum(tf.exp(tf.sub(logits32, rowMax)), 1, true)), rowMax) as tf.Tensor2D;
     // Pick logits[i, targets[i]] from the flattened matrix: n reads instead of an n×vocab mask product.
@@ -30,8 +41,9 @@ export function tokenNll(logits: tf.Tensor2D, targets: tf.Tensor1D): tf.Tensor1D
       value: tf.sub(tf.reshape(logSumExp, [-1]), targetLogit) as tf.Tensor1D,
       gradFunc: (dy, saved) => {
         const [ls, ts, lse] = saved as [tf.Tensor2D, tf.Tensor1D, tf.Tensor2D];
-        const softmax = tf.exp(tf.sub(ls, lse));
-        return [tf.mul(tf.sub(softmax, oneHotRows(ts, vocab)), tf.reshape(dy, [-1, 1]))];
+        // d nll_i / d logits_ij = softmax_ij − [j = target_i], scaled by dy_i.
+        const dy2 = tf.reshape(dy, [-1, 1]);
+        return [tf.sub(tf.mul(tf.exp(tf.sub(ls, lse)), dy2), scatterRows(ts, dy, vocab))];
       },
     };
   });

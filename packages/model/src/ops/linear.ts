@@ -44,7 +44,10 @@ export const linearTransposed = customGradient<[tf.Tensor2D, tf.Tensor2D], tf.Te
       value: matMulBT(x, w),
       gradFunc: (dy, saved) => {
         const [xs, ws] = saved as [tf.Tensor2D, tf.Tensor2D];
-        return [tf.matMul(dy, ws), matMulAT(dy, xs)];
+        // dw = dyᵀ·x, computed as (xᵀ·dy)ᵀ on WASM: that transposes x and the [d, v] product instead of the larger
+        // [n, v] dy (n = batch·target tokens > d).
+        const dw = preferExplicitTranspose() ? tf.transpose(tf.matMul(tf.transpose(xs), dy)) : tf.matMul(dy, xs, true, false);
+        return [tf.matMul(dy, ws), dw];
       },
     };
   },

@@ -6,12 +6,12 @@
 //   a final RMS norm per stack; the decoder output scaled by dm^-0.5 before the tied projection.
 import * as tf from '@tensorflow/tfjs-core';
 import { ShapesweepError } from '@shapesweep/contract';
-import { batchMatMul } from '../ops/batch-matmul.js';
 import { tokenNll } from '../ops/cross-entropy.js';
 import { embeddingLookup } from '../ops/embedding.js';
 import { registerModelGradients } from '../ops/gradients.js';
 import { linear, linearTransposed } from '../ops/linear.js';
 import { rmsNorm } from '../ops/rms-norm.js';
+import { multiHeadAttention, type AttentionWeights } from './attention.js';
 import { seededNormal } from './init.js';
 import { bucketOneHot } from './relative-position.js';
 import { parseT5Shape, RELATIVE_BUCKETS, t5ParamCount, type T5Shape } from './shape.js';
@@ -168,31 +168,11 @@ export function createT5(shapeInput: T5Shape, options: T5Options): T5Model {
     return tf.reshape(tf.mul(isPad, tf.scalar(MASKED_SCORE)), [b, 1, 1, t]);
   };
 
-  /** [batch·len, nh·kv] → [batch·nh, len, kv] (or [batch·nh, kv, len] when `keysLast`). */
-  const splitHeads = (x: tf.Tensor2D, batch: number, length: number, keysLast: boolean): tf.Tensor3D => {
-    const x4 = tf.reshape(x, [batch, length, nh, kv]);
-    return keysLast
-      ? tf.reshape(tf.transpose(x4, [0, 2, 3, 1]), [batch * nh, kv, length])
-      : tf.reshape(tf.transpose(x4, [0, 2, 1, 3]), [batch * nh, length, kv]);
-  };
-
-  /**
-   * Multi-head attention of normalised queries xq [batch·q, dm] over xkv [batch·k, dm] plus an additive score term
-   * (position bias and masks, broadcastable to [batch, nh, q, k]); returns [batch·q, dm].
-   */
   const attend = (
     p: AttentionParams, xq: tf.Tensor2D, xkv: tf.Tensor2D, batch: number, queryLength: number, keyLength: number,
     scoreBias: tf.Tensor4D,
-  ): tf.Tensor2D => {
-    const q = splitHeads(linear(xq, p.q as unknown as tf.Tensor2D), batch, queryLength, false);
-    const kT = splitHeads(linear(xkv, p.k as unknown as tf.Tensor2D), batch, keyLength, true);
-    const v = splitHeads(linear(xkv, p.v as unknown as tf.Tensor2D), batch, keyLength, false);
-    const scores = tf.add(tf.reshape(batchMatMul(q, kT), [batch, nh, queryLength, keyLength]), scoreBias);
-    const weights = tf.reshape(tf.softmax(scores), [batch * nh, queryLength, keyLength]) as tf.Tensor3D;
-    const context = tf.reshape(batchMatMul(weights, v), [batch, nh, queryLength, kv]);
-    const merged = tf.reshape(tf.transpose(context, [0, 2, 1, 3]), [batch * queryLength, inner]) as tf.Tensor2D;
-    return linear(merged, p.o as unknown as tf.Tensor2D);
-  };
+  ): tf.Tensor2D =>
+    multiHeadAttention(p as unknown as AttentionWeights, xq, xkv, { batch, queryLength, keyLength, heads: nh, headWidth: kv }, scoreBias);
 
   const feedForward = (p: FfnParams, x: tf.Tensor2D): tf.Tensor2D =>
     linear(tf.relu(linear(x, p.wi as unknown as tf.Tensor2D)), p.wo as unknown as tf.Tensor2D);
