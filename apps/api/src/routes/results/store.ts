@@ -1,0 +1,209 @@
+// Finished runs by cost and quality. Budget filters and ranking run in SQL over the Run summary columns (never the
+// metric_point table), so a query over 10,000 runs reads 10,000 narrow rows at most.
+import type { RunRecord } from '@shapesweep/analysis';
+import type { Database } from '@shapesweep/db';
+import { RUN_COLUMNS, runSummary, type RawRun, type RunSummary } from '../runs/store.js';
+
+/** Which quality a query ranks by: the mean downstream score, upstream negative log-perplexity, or one task. */
+export type Quality = { kind: 'downstream' } | { kind: 'upstream' } | { kind: 'task'; task: string; metric: string | null };
+
+export type CostAxis = 'params' | 'flops' | 'wallSeconds';
+
+/** Training FLOPs of a finished run: what it spent when recorded, else what the plan said it would. */
+const FLOPS_SQL = 'COALESCE(r.train_flops_spent, r.planned_train_flops)';
+
+export function costSql(axis: CostAxis): string {
+  switch (axis) {
+    case 'params': return 'r.params::float8';
+    case 'flops': return FLOPS_SQL;
+    case 'wallSeconds': return 'r.wall_seconds';
+  }
+}
+
+/**
+ * SQL for the quality value and its parameters, numbered from `firstParam`. A task without an explicit metric reads
+ * `accuracy` when the task has it, else the first metric by name, so every run is ranked by the same metric kind.
+ */
+function qualitySql(quality: Quality, firstParam: number): { sql: string; params: unknown[] } {
+  switch (quality.kind) {
+    case 'downstream': return { sql: 'r.downstream_mean', params: [] };
+    case 'upstream': return { sql: 'r.neg_log_perplexity', params: [] };
+    case 'task':
+      return {
+        sql: `(SELECT d.value FROM downstream_score d WHERE d.run_id = r.id AND d.task = $${firstParam}
+                 AND ($${firstParam + 1}::text IS NULL OR d.metric = $${firstParam + 1}::text)
+               ORDER BY (d.metric = 'accuracy') DESC, d.metric LIMIT 1)`,
+        params: [quality.task, quality.metric],
+      };
+  }
+}
+
+export interface Scope {
+  sweepId?: string;
+  maxParams?: number;
+  maxFlops?: number;
+  maxWallSeconds?: number;
+}
+
+/** WHERE clause of finished runs within a scope; a run without a measured wall time is outside a wall-time cap. */
+function scopeSql(scope: Scope, firstParam: number): { sql: string; params: unknown[] } {
+  const p = firstParam;
+  return {
+    sql: `r.status = 'SUCCEEDED'
+      AND ($${p}::text IS NULL OR r.sweep_id = $${p}::text)
+      AND ($${p + 1}::float8 IS NULL OR r.params <= $${p + 1}::float8)
+      AND ($${p + 2}::float8 IS NULL OR ${FLOPS_SQL} <= $${p + 2}::float8)
+      AND ($${p + 3}::float8 IS NULL OR r.wall_seconds <= $${p + 3}::float8)`,
+    params: [scope.sweepId ?? null, scope.maxParams ?? null, scope.maxFlops ?? null, scope.maxWallSeconds ?? null],
+  };
+}
+
+export type ResultSort = 'score' | 'params' | 'flops' | 'wallSeconds';
+
+/** A position in a result listing: the three sort keys and the id of the last row returned. */
+export type ResultPosition = [number, number, number, string];
+
+export interface ResultRow extends RunSummary {
+  /** The quality the listing ranks by. */
+  value: number;
+  /** Training FLOPs used by budgets (spent, else planned). */
+  flops: number;
+  scores: Record<string, Record<string, number>>;
+}
+
+/**
+ * Sort keys, all ascending so one row comparison implements keyset pagination:
+ *  score       → (−value, flops, params, id)    best first; ties to the cheaper run (as analysis.rankRuns)
+ *  params      → (params, −value, flops, id)
+ *  flops       → (flops, −value, params, id)
+ *  wallSeconds → (wall, −value, flops, id)
+ */
+function sortKeysSql(sort: ResultSort): [string, string, string] {
+  switch (sort) {
+    case 'score': return ['-q.value', 'q.flops', 'q.params_f'];
+    case 'params': return ['q.params_f', '-q.value', 'q.flops'];
+    case 'flops': return ['q.flops', '-q.value', 'q.params_f'];
+    case 'wallSeconds': return ['q.wall_seconds', '-q.value', 'q.flops'];
+  }
+}
+
+export async function queryResults(
+  db: Database,
+  options: { scope: Scope; quality: Quality; sort: ResultSort; after?: ResultPosition; limit: number },
+): Promise<{ rows: ResultRow[]; positions: ResultPosition[] }> {
+  const scope = scopeSql(options.scope, 1);
+  const quality = qualitySql(options.quality, 5);
+  const [k1, k2, k3] = sortKeysSql(options.sort);
+  const p = 5 + quality.params.length;
+  const after = options.after;
+  const { rows } = await db.pool.query<RawRun & { value: number; flops: number; k1: number; k2: number; k3: number }>(
+    `WITH q AS (
+       SELECT ${RUN_COLUMNS}, r.params::float8 AS params_f, ${FLOPS_SQL} AS flops, ${quality.sql} AS value
+         FROM run r
+        WHERE ${scope.sql}
+     )
+     SELECT q.*, ${k1} AS k1, ${k2} AS k2, ${k3} AS k3 FROM q
+      WHERE q.value IS NOT NULL AND q.value = q.value
+        ${options.sort === 'wallSeconds' ? 'AND q.wall_seconds IS NOT NULL' : ''}
+        AND ($${p}::float8 IS NULL OR (${k1}, ${k2}, ${k3}, q.id) > ($${p}::float8, $${p + 1}::float8, $${p + 2}::float8, $${p + 3}::text))
+      ORDER BY ${k1}, ${k2}, ${k3}, q.id
+      LIMIT $${p + 4}`,
+    [...scope.params, ...quality.params, after?.[0] ?? null, after?.[1] ?? null, after?.[2] ?? null, after?.[3] ?? null, options.limit],
+  );
+  const scoreMap = await scoresFor(db, rows.map((r) => r.id));
+  return {
+    rows: rows.map((r) => ({ ...runSummary(r), value: r.value, flops: r.flops, scores: scoreMap.get(r.id) ?? {} })),
+    positions: rows.map((r) => [r.k1, r.k2, r.k3, r.id]),
+  };
+}
+
+export async function scoresFor(db: Database, runIds: readonly string[]): Promise<Map<string, Record<string, Record<string, number>>>> {
+  const out = new Map<string, Record<string, Record<string, number>>>();
+  if (runIds.length === 0) return out;
+  const { rows } = await db.pool.query<{ run_id: string; task: string; metric: string; value: number }>(
+    'SELECT run_id, task, metric, value FROM downstream_score WHERE run_id = ANY($1::text[])',
+    [runIds],
+  );
+  for (const r of rows) {
+    const byTask = out.get(r.run_id) ?? {};
+    (byTask[r.task] ??= {})[r.metric] = r.value;
+    out.set(r.run_id, byTask);
+  }
+  return out;
+}
+
+export interface AxisPoint {
+  id: string;
+  x: number;
+  y: number;
+}
+
+/** (cost, quality) of every finished run in scope that has both. */
+export async function axisPoints(db: Database, scope: Scope, x: CostAxis, quality: Quality): Promise<AxisPoint[]> {
+  const where = scopeSql(scope, 1);
+  const q = qualitySql(quality, 5);
+  const { rows } = await db.pool.query<AxisPoint>(
+    `SELECT id, x, y FROM (
+       SELECT r.id, ${costSql(x)} AS x, ${q.sql} AS y FROM run r WHERE ${where.sql}
+     ) t WHERE x IS NOT NULL AND y IS NOT NULL`,
+    [...where.params, ...q.params],
+  );
+  return rows;
+}
+
+export async function runsByIds(db: Database, ids: readonly string[]): Promise<Map<string, RunSummary>> {
+  if (ids.length === 0) return new Map();
+  const { rows } = await db.pool.query<RawRun>(`SELECT ${RUN_COLUMNS} FROM run r WHERE r.id = ANY($1::text[])`, [ids]);
+  return new Map(rows.map((r) => [r.id, runSummary(r)]));
+}
+
+/**
+ * The finished runs of a scope as analysis RunRecords. `scores` holds one value per task: `accuracy` where the task
+ * has it, else its first metric by name.
+ */
+export async function runRecords(db: Database, scope: Scope): Promise<RunRecord[]> {
+  const where = scopeSql(scope, 1);
+  const [runs, scoreRows] = await Promise.all([
+    db.pool.query<{ id: string; name: string; family: string; reference_name: string | null; params: number; flops: number; wall_seconds: number | null; neg_log_perplexity: number | null; downstream_mean: number | null; tokens_per_second: number | null }>(
+      `SELECT r.id, r.name, r.family, r.reference_name, r.params::float8 AS params, ${FLOPS_SQL} AS flops, r.wall_seconds,
+              r.neg_log_perplexity, r.downstream_mean, r.tokens_per_second
+         FROM run r WHERE ${where.sql} ORDER BY r.id`,
+      where.params,
+    ),
+    db.pool.query<{ run_id: string; task: string; value: number }>(
+      `SELECT DISTINCT ON (d.run_id, d.task) d.run_id, d.task, d.value
+         FROM downstream_score d JOIN run r ON r.id = d.run_id
+        WHERE ${where.sql}
+        ORDER BY d.run_id, d.task, (d.metric = 'accuracy') DESC, d.metric`,
+      where.params,
+    ),
+  ]);
+  const scores = new Map<string, Record<string, number>>();
+  for (const s of scoreRows.rows) {
+    const byTask = scores.get(s.run_id) ?? {};
+    byTask[s.task] = s.value;
+    scores.set(s.run_id, byTask);
+  }
+  return runs.rows.map((r) => ({
+    id: r.id,
+    name: r.name,
+    family: r.family,
+    referenceName: r.reference_name,
+    params: r.params,
+    flops: r.flops,
+    wallSeconds: r.wall_seconds,
+    negLogPerplexity: r.neg_log_perplexity,
+    downstreamMean: r.downstream_mean,
+    scores: scores.get(r.id) ?? {},
+    tokensPerSecond: r.tokens_per_second,
+  }));
+}
+
+/** Changes whenever a run of the scope finishes or is updated: the cache key of fits and reports. */
+export async function dataVersion(db: Database, sweepId: string | null): Promise<string> {
+  const { rows } = await db.pool.query<{ n: string; t: Date | null }>(
+    `SELECT count(*) AS n, max(updated_at) AS t FROM run WHERE status = 'SUCCEEDED' AND ($1::text IS NULL OR sweep_id = $1)`,
+    [sweepId],
+  );
+  return `${rows[0]?.n ?? 0}:${rows[0]?.t?.getTime() ?? 0}`;
+}

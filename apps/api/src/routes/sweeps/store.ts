@@ -1,0 +1,198 @@
+// sweep and run rows of the submit / cancel / retry paths. The hot path (a 10,000-cell submit) writes every run with
+// one multi-row INSERT ... SELECT FROM unnest(...) inside one transaction: one round trip, whatever the cell count.
+import type { Database } from '@shapesweep/db';
+import type { PlannedRun, SweepPlan } from './plan-types.js';
+
+export interface SweepRow {
+  id: string;
+  name: string;
+  spec: unknown;
+  status: string;
+  priority: number;
+  cellCount: number;
+  idempotencyKey: string | null;
+  createdAt: Date;
+  updatedAt: Date;
+}
+
+const SWEEP_COLUMNS = `id, name, spec, status::text AS status, priority, cell_count, idempotency_key, created_at, updated_at`;
+
+type RawSweep = { id: string; name: string; spec: unknown; status: string; priority: number; cell_count: number; idempotency_key: string | null; created_at: Date; updated_at: Date };
+
+function sweepRow(r: RawSweep): SweepRow {
+  return {
+    id: r.id, name: r.name, spec: r.spec, status: r.status, priority: r.priority, cellCount: r.cell_count,
+    idempotencyKey: r.idempotency_key, createdAt: r.created_at, updatedAt: r.updated_at,
+  };
+}
+
+export async function findSweep(db: Database, id: string): Promise<SweepRow | null> {
+  const { rows } = await db.pool.query<RawSweep>(`SELECT ${SWEEP_COLUMNS} FROM sweep WHERE id = $1`, [id]);
+  return rows[0] === undefined ? null : sweepRow(rows[0]);
+}
+
+export async function findSweepByIdempotencyKey(db: Database, key: string): Promise<SweepRow | null> {
+  const { rows } = await db.pool.query<RawSweep>(`SELECT ${SWEEP_COLUMNS} FROM sweep WHERE idempotency_key = $1`, [key]);
+  return rows[0] === undefined ? null : sweepRow(rows[0]);
+}
+
+/**
+ * Writes the sweep and all its runs (status PENDING) in one transaction. Returns false, writing nothing, when a
+ * sweep with the same id or idempotency key already exists (a concurrent identical submission won the race).
+ */
+export async function insertSweep(db: Database, plan: SweepPlan, idempotencyKey: string | null, tokenId: string | null): Promise<boolean> {
+  const client = await db.pool.connect();
+  try {
+    await client.query('BEGIN');
+    const inserted = await client.query(
+      `INSERT INTO sweep (id, name, spec, status, priority, cell_count, idempotency_key, created_by_token, updated_at)
+       VALUES ($1, $2, $3, 'ACTIVE', $4, $5, $6, $7, now())
+       ON CONFLICT DO NOTHING`,
+      [plan.sweepId, plan.name, JSON.stringify(plan.spec), plan.priority, plan.runs.length, idempotencyKey, tokenId],
+    );
+    if (inserted.rowCount !== 1) {
+      await client.query('ROLLBACK');
+      return false;
+    }
+    await insertRuns(client, plan.sweepId, plan.runs);
+    await client.query('COMMIT');
+    return true;
+  } catch (err) {
+    await client.query('ROLLBACK').catch(() => undefined);
+    throw err;
+  } finally {
+    client.release();
+  }
+}
+
+type Queryable = Pick<Database['pool'], 'query'>;
+
+/** Column arrays for unnest: Postgres receives each column as one array parameter. */
+async function insertRuns(client: Queryable, sweepId: string, runs: readonly PlannedRun[]): Promise<void> {
+  const col = <T>(pick: (r: PlannedRun) => T): T[] => runs.map(pick);
+  await client.query(
+    `INSERT INTO run (id, sweep_id, cell_key, name, family, reference_name, width_scale, el, dl, dm, ff, nh, kv, vocab,
+                      params, embedding_params, non_embedding_params, flops_per_example, planned_train_flops, hparams,
+                      seed, total_steps, status, updated_at)
+     SELECT u.id, $1, u.cell_key, u.name, u.family, u.reference_name, u.width_scale, u.el, u.dl, u.dm, u.ff, u.nh, u.kv,
+            u.vocab, u.params, u.embedding_params, u.non_embedding_params, u.flops_per_example, u.planned_train_flops,
+            u.hparams, u.seed, u.total_steps, 'PENDING', now()
+       FROM unnest($2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::float8[], $8::int[], $9::int[],
+                   $10::int[], $11::int[], $12::int[], $13::int[], $14::int[], $15::bigint[], $16::bigint[], $17::bigint[],
+                   $18::float8[], $19::float8[], $20::jsonb[], $21::int[], $22::int[])
+         AS u(id, cell_key, name, family, reference_name, width_scale, el, dl, dm, ff, nh, kv, vocab, params,
+              embedding_params, non_embedding_params, flops_per_example, planned_train_flops, hparams, seed, total_steps)`,
+    [
+      sweepId,
+      col((r) => r.id), col((r) => r.cellKey), col((r) => r.name), col((r) => r.family), col((r) => r.referenceName),
+      col((r) => r.widthScale), col((r) => r.shape.el), col((r) => r.shape.dl), col((r) => r.shape.dm),
+      col((r) => r.shape.ff), col((r) => r.shape.nh), col((r) => r.shape.kv), col((r) => r.shape.vocab),
+      // bigint columns travel as decimal strings: exact for any integer a double holds.
+      col((r) => BigInt(Math.round(r.params)).toString()), col((r) => BigInt(Math.round(r.embeddingParams)).toString()),
+      col((r) => BigInt(Math.round(r.nonEmbeddingParams)).toString()),
+      col((r) => r.flopsPerExample), col((r) => r.plannedTrainFlops), col((r) => JSON.stringify(r.training)),
+      col((r) => r.seed), col((r) => r.totalSteps),
+    ],
+  );
+}
+
+/** What a job payload needs, for the runs of a sweep in the given statuses. */
+export interface EnqueueRow {
+  id: string;
+  name: string;
+  el: number; dl: number; dm: number; ff: number; nh: number; kv: number; vocab: number;
+  hparams: unknown;
+  seed: number;
+}
+
+export async function runsToEnqueue(db: Database, sweepId: string, statuses: readonly string[], ids?: readonly string[]): Promise<EnqueueRow[]> {
+  const { rows } = await db.pool.query<EnqueueRow>(
+    `SELECT id, name, el, dl, dm, ff, nh, kv, vocab, hparams, seed FROM run
+      WHERE sweep_id = $1 AND status = ANY($2::run_status[]) AND ($3::text[] IS NULL OR id = ANY($3::text[]))
+      ORDER BY id`,
+    [sweepId, statuses, ids ?? null],
+  );
+  return rows;
+}
+
+/** PENDING → QUEUED for runs now on the queue, with one run.queued event each. Returns how many moved. */
+export async function markQueued(db: Database, sweepId: string, ids: readonly string[]): Promise<number> {
+  const { rowCount } = await db.pool.query(
+    `WITH q AS (
+       UPDATE run SET status = 'QUEUED', enqueued_at = now(), updated_at = now()
+        WHERE sweep_id = $1 AND id = ANY($2::text[]) AND status = 'PENDING'
+       RETURNING id, sweep_id, name)
+     INSERT INTO run_event (sweep_id, run_id, type, data)
+     SELECT sweep_id, id, 'run.queued', jsonb_build_object('runId', id, 'name', name) FROM q`,
+    [sweepId, ids],
+  );
+  return rowCount ?? 0;
+}
+
+/** Active sweeps with PENDING runs older than `olderThanMs`: the re-enqueuer's work list. */
+export async function sweepsWithPendingRuns(db: Database, olderThanMs: number, limit: number): Promise<string[]> {
+  const { rows } = await db.pool.query<{ sweep_id: string }>(
+    `SELECT DISTINCT r.sweep_id FROM run r JOIN sweep s ON s.id = r.sweep_id
+      WHERE r.status = 'PENDING' AND s.status = 'ACTIVE' AND r.created_at < now() - make_interval(secs => $1::double precision / 1000)
+      LIMIT $2`,
+    [olderThanMs, limit],
+  );
+  return rows.map((r) => r.sweep_id);
+}
+
+export async function runIdsByStatus(db: Database, sweepId: string, statuses: readonly string[]): Promise<Array<{ id: string; status: string }>> {
+  const { rows } = await db.pool.query<{ id: string; status: string }>(
+    `SELECT id, status::text AS status FROM run WHERE sweep_id = $1 AND status = ANY($2::run_status[]) ORDER BY id`,
+    [sweepId, statuses],
+  );
+  return rows;
+}
+
+/** Runs that never reached a worker become CANCELLED, with a run.cancelled event. Returns how many. */
+export async function markCancelled(db: Database, sweepId: string, ids: readonly string[], reason: string): Promise<number> {
+  const { rowCount } = await db.pool.query(
+    `WITH c AS (
+       UPDATE run SET status = 'CANCELLED', finished_at = now(), updated_at = now()
+        WHERE sweep_id = $1 AND id = ANY($2::text[]) AND status IN ('PENDING', 'QUEUED')
+       RETURNING id, sweep_id, name)
+     INSERT INTO run_event (sweep_id, run_id, type, data)
+     SELECT sweep_id, id, 'run.cancelled', jsonb_build_object('runId', id, 'name', name, 'reason', $3::text) FROM c`,
+    [sweepId, ids, reason],
+  );
+  return rowCount ?? 0;
+}
+
+export async function writeEvents(db: Database, sweepId: string, type: string, runIds: readonly string[], data: Record<string, unknown>): Promise<void> {
+  if (runIds.length === 0) return;
+  await db.pool.query(
+    `INSERT INTO run_event (sweep_id, run_id, type, data)
+     SELECT $1, id, $2, $3::jsonb || jsonb_build_object('runId', id) FROM unnest($4::text[]) AS u(id)`,
+    [sweepId, type, JSON.stringify(data), runIds],
+  );
+}
+
+export async function setSweepStatus(db: Database, sweepId: string, status: 'ACTIVE' | 'COMPLETED' | 'CANCELLED', onlyFrom?: readonly string[]): Promise<boolean> {
+  const { rowCount } = await db.pool.query(
+    `UPDATE sweep SET status = $2::sweep_status, updated_at = now()
+      WHERE id = $1 AND ($3::sweep_status[] IS NULL OR status = ANY($3::sweep_status[]))`,
+    [sweepId, status, onlyFrom ?? null],
+  );
+  return (rowCount ?? 0) > 0;
+}
+
+/**
+ * Runs that retry hands back to PENDING: FAILED and CANCELLED ones whose job was removed, with error and finish
+ * time cleared (step and checkpoints stay: the worker resumes from the last checkpoint).
+ */
+export async function resetToPending(db: Database, sweepId: string, ids: readonly string[]): Promise<number> {
+  const { rowCount } = await db.pool.query(
+    `WITH p AS (
+       UPDATE run SET status = 'PENDING', error = NULL, error_code = NULL, finished_at = NULL, updated_at = now()
+        WHERE sweep_id = $1 AND id = ANY($2::text[]) AND status IN ('FAILED', 'CANCELLED', 'QUEUED')
+       RETURNING id, sweep_id, name)
+     INSERT INTO run_event (sweep_id, run_id, type, data)
+     SELECT sweep_id, id, 'run.retry_requested', jsonb_build_object('runId', id, 'name', name) FROM p`,
+    [sweepId, ids],
+  );
+  return rowCount ?? 0;
+}
