@@ -165,7 +165,7 @@ export async function buildApp(config: Readonly<ApiConfig>, deps: AppDeps, optio
 
   app.addHook('preClose', async () => {
     // End SSE streams first: clients reconnect (to another instance) with Last-Event-ID and lose nothing.
-    sse.closeAll();
+    await sse.closeAll();
     await enqueuer.stop();
   });
 

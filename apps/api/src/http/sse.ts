@@ -26,9 +26,9 @@ export interface SseStreamOptions<C> {
 
 /** Open streams, so shutdown can end them and queue events can wake them. */
 export class SseRegistry {
-  private readonly streams = new Set<{ wake(): void; close(): void }>();
+  private readonly streams = new Set<{ wake(): void; close(): void; done?: Promise<void> }>();
 
-  add(stream: { wake(): void; close(): void }): () => void {
+  add(stream: { wake(): void; close(): void; done?: Promise<void> }): () => void {
     this.streams.add(stream);
     return () => this.streams.delete(stream);
   }
@@ -38,9 +38,14 @@ export class SseRegistry {
     for (const s of this.streams) s.wake();
   }
 
-  /** Ends every stream (graceful shutdown: clients reconnect elsewhere with Last-Event-ID). */
-  closeAll(): void {
-    for (const s of [...this.streams]) s.close();
+  /**
+   * Ends every stream and waits until each has finished its response cleanly (graceful shutdown: clients see the
+   * stream end, not a reset, and reconnect elsewhere with Last-Event-ID).
+   */
+  async closeAll(): Promise<void> {
+    const streams = [...this.streams];
+    for (const s of streams) s.close();
+    await Promise.all(streams.map((s) => s.done));
   }
 
   get size(): number {
@@ -94,7 +99,11 @@ export async function runSseStream<C>(request: FastifyRequest, reply: FastifyRep
     closed = true;
     wake();
   };
-  const unregister = registry.add({ wake, close });
+  let finished: () => void = () => undefined;
+  const done = new Promise<void>((resolve) => {
+    finished = resolve;
+  });
+  const unregister = registry.add({ wake, close, done });
   // The response's 'close' fires when the client goes away (the request's own 'close' fires as soon as a GET has
   // been read, so it cannot tell).
   raw.on('close', close);
@@ -135,6 +144,12 @@ export async function runSseStream<C>(request: FastifyRequest, reply: FastifyRep
     clearInterval(heartbeat);
     unregister();
     raw.off('close', close);
-    if (!raw.writableEnded) raw.end();
+    if (!raw.writableEnded) {
+      // Resolve once the final chunk is flushed, so a shutdown that waits on `done` never cuts it off.
+      raw.end(() => finished());
+      raw.once('close', () => finished());
+    } else {
+      finished();
+    }
   }
 }

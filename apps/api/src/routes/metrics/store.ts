@@ -7,13 +7,13 @@ export async function runsPerStatus(db: Database): Promise<Map<string, number>> 
 }
 
 /**
- * Metric points inserted into metric_point since the statistics were last reset: Postgres's own counter of
+ * Metric points inserted into metric_value since the statistics were last reset: Postgres's own counter of
  * inserted tuples (COPY included), so it costs nothing however large the table is. Postgres publishes it with
  * up to about a second of delay. A re-delivered point that was skipped as a duplicate is not counted.
  */
 export async function metricPointsIngested(db: Database): Promise<number> {
   const { rows } = await db.pool.query<{ n: string | null }>(
-    `SELECT n_tup_ins AS n FROM pg_stat_user_tables WHERE schemaname = current_schema() AND relname = 'metric_point'`,
+    `SELECT n_tup_ins AS n FROM pg_stat_user_tables WHERE schemaname = current_schema() AND relname = 'metric_value'`,
   );
   return Number(rows[0]?.n ?? 0);
 }

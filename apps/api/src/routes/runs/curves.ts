@@ -28,46 +28,41 @@ export interface Curve {
 }
 
 export interface CurveKey {
+  /** metric_series.id: the points live in metric_value under this key. */
+  seriesId: number;
   phase: string;
   name: string;
 }
 
-/** The (phase, name) pairs a run has, optionally filtered; a loose index scan (one descent per curve). */
+/** The curves (series) a run has, optionally filtered by phase and name. */
 export async function curveKeys(db: Database, runId: string, filter: { phase?: string; name?: string }, limit: number): Promise<CurveKey[]> {
-  const { rows } = await db.pool.query<CurveKey>(
-    `WITH RECURSIVE curves(phase, name) AS (
-       (SELECT phase, name FROM metric_point WHERE run_id = $1 ORDER BY phase, name LIMIT 1)
-       UNION ALL
-       SELECT n.phase, n.name FROM curves c, LATERAL (
-         SELECT m.phase, m.name FROM metric_point m
-          WHERE m.run_id = $1 AND (m.phase, m.name) > (c.phase, c.name)
-          ORDER BY m.phase, m.name LIMIT 1) n
-     )
-     SELECT phase, name FROM curves
-      WHERE ($2::text IS NULL OR phase = $2) AND ($3::text IS NULL OR name = $3)
-      LIMIT $4`,
+  const { rows } = await db.pool.query<{ id: number; phase: string; name: string }>(
+    `SELECT id, phase, name FROM metric_series
+      WHERE run_id = $1 AND ($2::text IS NULL OR phase = $2) AND ($3::text IS NULL OR name = $3)
+      ORDER BY phase, name LIMIT $4`,
     [runId, filter.phase ?? null, filter.name ?? null, limit],
   );
-  return rows;
+  return rows.map((r) => ({ seriesId: r.id, phase: r.phase, name: r.name }));
 }
 
 export type DownsampleMethod = 'lttb' | 'minmax';
 
 /** One curve with at most `maxPoints` points (maxPoints ≥ 4 keeps first, last, min and max). */
-export async function downsampledCurve(db: Database, runId: string, key: CurveKey, maxPoints: number, method: DownsampleMethod): Promise<Curve> {
-  const params = [runId, key.phase, key.name];
+export async function downsampledCurve(db: Database, key: CurveKey, maxPoints: number, method: DownsampleMethod): Promise<Curve> {
+  const params = [key.seriesId];
+  const curve = { phase: key.phase, name: key.name };
   // Cheap probe: an index range scan that stops after maxPoints + 1 rows.
   const head = await db.pool.query<{ step: number; value: number }>(
-    `SELECT step, value FROM metric_point WHERE run_id = $1 AND phase = $2 AND name = $3 ORDER BY step LIMIT $4`,
+    `SELECT step, value FROM metric_value WHERE series_id = $1 ORDER BY step LIMIT $2`,
     [...params, maxPoints + 1],
   );
   if (head.rows.length <= maxPoints) {
-    return { ...key, total: head.rows.length, points: head.rows.map((r) => [r.step, r.value]), downsampled: false };
+    return { ...curve, total: head.rows.length, points: head.rows.map((r) => [r.step, r.value]), downsampled: false };
   }
-  const ends = await db.pool.query<{ step: number; value: number; total: string }>(
-    `(SELECT step, value, 0 AS total FROM metric_point WHERE run_id = $1 AND phase = $2 AND name = $3 ORDER BY step LIMIT 1)
+  const ends = await db.pool.query<{ step: number; value: number }>(
+    `(SELECT step, value FROM metric_value WHERE series_id = $1 ORDER BY step LIMIT 1)
      UNION ALL
-     (SELECT step, value, 0 AS total FROM metric_point WHERE run_id = $1 AND phase = $2 AND name = $3 ORDER BY step DESC LIMIT 1)`,
+     (SELECT step, value FROM metric_value WHERE series_id = $1 ORDER BY step DESC LIMIT 1)`,
     params,
   );
   const first = ends.rows[0]!;
@@ -79,9 +74,9 @@ export async function downsampledCurve(db: Database, runId: string, key: CurveKe
     `SELECT count(*) AS n,
             (min(ARRAY[value, step::float8]))[2]::int AS min_step, min(value) AS min_value,
             (max(ARRAY[value, step::float8]))[2]::int AS max_step, max(value) AS max_value
-       FROM metric_point
-      WHERE run_id = $1 AND phase = $2 AND name = $3
-      GROUP BY width_bucket(step, $4::int, $5::int, $6::int)`,
+       FROM metric_value
+      WHERE series_id = $1
+      GROUP BY width_bucket(step, $2::int, $3::int, $4::int)`,
     [...params, first.step, last.step + 1, buckets],
   );
   const byStep = new Map<number, number>();
@@ -95,5 +90,5 @@ export async function downsampledCurve(db: Database, runId: string, key: CurveKe
   }
   const points: CurvePoint[] = [...byStep].map(([x, y]) => ({ x, y })).sort((a, b) => a.x - b.x);
   const picked = method === 'lttb' ? lttb(points, maxPoints) : minMaxDownsample(points, maxPoints);
-  return { ...key, total, points: picked.map((p) => [p.x, p.y]), downsampled: true };
+  return { ...curve, total, points: picked.map((p) => [p.x, p.y]), downsampled: true };
 }

@@ -70,7 +70,7 @@ export function runRoutes(ctx: AppContext): FastifyPluginAsyncZod {
       const keys = await curveKeys(db, run.id, { ...(name === undefined ? {} : { name }), ...(phase === undefined ? {} : { phase }) }, MAX_CURVES);
       const curves = [];
       // One curve at a time: each is a full aggregate pass, and parallel ones would only contend for the same disk.
-      for (const key of keys) curves.push(await downsampledCurve(db, run.id, key, maxPoints, method));
+      for (const key of keys) curves.push(await downsampledCurve(db, key, maxPoints, method));
       return { runId: run.id, curves };
     });
   };
