@@ -69,6 +69,8 @@ export async function buildApp(config: Readonly<ApiConfig>, deps: AppDeps, optio
   // than the handlers themselves on the hot read paths. The schemas still document every response in OpenAPI.
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(() => (data) => JSON.stringify(data));
+  // JSON only: a text/plain body is a 415, not a string the spec parser would puzzle over.
+  app.removeContentTypeParser('text/plain');
   installErrorHandlers(app);
 
   // Redis going away is logged, once per outage, instead of crashing the process (an unhandled 'error' event).

@@ -1,8 +1,9 @@
 // Authentication as one onRequest hook: each route declares what it needs in `config.auth`
 // ('public' | 'read' | 'write' | 'admin'); mutations are 'write' or 'admin'. The check runs before the body is
 // parsed, so an unauthenticated request changes nothing and costs nothing.
-import type { FastifyInstance, FastifyRequest } from 'fastify';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { ShapesweepError } from '@shapesweep/contract';
+import { toErrorResponse } from '../http/errors.js';
 import { allows, hashToken, secretFromHeader, type Principal, type Scope } from './tokens.js';
 
 declare module 'fastify' {
@@ -75,7 +76,23 @@ export class TokenCache {
 export function installAuth(app: FastifyInstance, options: AuthOptions): TokenCache {
   const cache = new TokenCache(options);
   app.decorateRequest('principal', null);
-  app.addHook('onRequest', async (request: FastifyRequest) => {
+  // The answer is sent from the hook rather than thrown: plugins with their own error handler (the BullMQ
+  // dashboard) would otherwise turn a 401/403 into their own 500.
+  app.addHook('onRequest', async (request: FastifyRequest, reply: FastifyReply) => {
+    try {
+      await authenticate(request);
+    } catch (err) {
+      const { status, body } = toErrorResponse(err);
+      if (status === 401 && request.url.startsWith('/admin/')) {
+        // Lets a browser open the BullMQ dashboard: it prompts for Basic credentials (password = the token).
+        void reply.header('www-authenticate', 'Basic realm="shapesweep", charset="UTF-8"');
+      }
+      return reply.code(status).type('application/json').send(body);
+    }
+    return undefined;
+  });
+
+  async function authenticate(request: FastifyRequest): Promise<void> {
     const required = request.routeOptions.config.auth ?? 'read';
     if (required === 'public') return;
     const secret = secretFromHeader(request.headers.authorization);
@@ -100,6 +117,6 @@ export function installAuth(app: FastifyInstance, options: AuthOptions): TokenCa
       });
     }
     request.principal = { tokenId: record.id, scopes: record.scopes };
-  });
+  }
   return cache;
 }

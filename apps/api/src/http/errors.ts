@@ -99,10 +99,6 @@ export function installErrorHandlers(app: FastifyInstance): void {
     const { status, body, internal } = toErrorResponse(err);
     if (internal) request.log.error({ err }, 'request failed');
     else if (status >= 500) request.log.warn({ err }, 'dependency unavailable');
-    if (status === 401 && request.url.startsWith('/admin/')) {
-      // Lets a browser open the BullMQ dashboard: it prompts for Basic credentials (password = the token).
-      void reply.header('www-authenticate', 'Basic realm="shapesweep", charset="UTF-8"');
-    }
     if (status === 503) void reply.header('retry-after', '5');
     return reply.code(status).type('application/json').send(body);
   });
