@@ -8,9 +8,13 @@ const UNITS = [
   { factor: 1e3, suffix: 'k' },
 ] as const;
 
-/** Decimal SI form with `digits` fraction digits: 222903552 → "222.9M", 425311741440 → "425.3G", 512 → "512". */
+/**
+ * Decimal SI form with `digits` fraction digits: 222903552 → "222.9M", 425311741440 → "425.3G", 512 → "512".
+ * From 1e18 on, scientific notation ("2.9e19"), the form scaling-law papers quote training FLOPs in.
+ */
 export function formatSi(value: number, digits = 1): string {
   const magnitude = Math.abs(value);
+  if (magnitude >= 1e18) return value.toExponential(digits).replace('e+', 'e');
   for (const { factor, suffix } of UNITS) {
     if (magnitude >= factor) return `${(value / factor).toFixed(digits)}${suffix}`;
   }

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import {
-  PRESET_NAMES, ShapeError, applyBudget, costOnAxis, deepNarrow, grid, gridSize, listCells, oneKnob, withKnob, parseName,
+  PRESET_NAMES, ShapeError, applyBudget, formatSi, costOnAxis, deepNarrow, grid, gridSize, listCells, oneKnob, withKnob, parseName,
   type CostContext,
 } from './index.js';
 
@@ -128,6 +128,16 @@ describe('deepNarrow', () => {
     expect(() => deepNarrow({ references: ['base'], axis: 'speed' as 'params' })).toThrow('deepNarrow.axis');
     expect(() => deepNarrow({ references: ['base'], maxLayers: 0 })).toThrow('deepNarrow.maxLayers: nl must be a positive integer, got 0');
     expect(() => deepNarrow({ references: ['base'], widths: ['huge' as 'tiny'] })).toThrow('deepNarrow.widths[0]: unknown size');
+  });
+});
+
+describe('formatSi', () => {
+  it('writes SI prefixes up to peta and scientific notation above', () => {
+    expect(formatSi(512)).toBe('512');
+    expect(formatSi(222_903_552)).toBe('222.9M');
+    expect(formatSi(425_311_741_440, 2)).toBe('425.31G');
+    expect(formatSi(3.4e17)).toBe('340.0P');
+    expect(formatSi(2.85e19, 2)).toBe('2.85e19');
   });
 });
 
