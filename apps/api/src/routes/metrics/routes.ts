@@ -56,7 +56,7 @@ export function registerMetricsRoute(app: FastifyInstance, ctx: AppContext, http
       metricPointsIngested(ctx.deps.db),
     ]);
     // The queue may be down; the database numbers are still worth scraping, so Redis failure is a gauge, not a 5xx.
-    let jobs: Record<string, number> | null = null;
+    let jobs: Record<string, number> | null;
     try {
       jobs = await withTimeout(ctx.deps.queue.getJobCounts(...JOB_STATES), 1_000, 'Redis');
     } catch {
