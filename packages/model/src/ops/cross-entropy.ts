@@ -32,18 +32,22 @@ export function tokenNll(logits: tf.Tensor2D, targets: tf.Tensor1D): tf.Tensor1D
     // The loss is computed in float32 whatever the logits' dtype (a no-op for float32 logits).
     const logits32 = l.dtype === 'float32' ? l : tf.cast(l, 'float32');
     const rowMax = tf.max(logits32, 1, true);
-    const logSumExp = tf.add(tf.log(tf.sum(tf.exp(tf.sub(logits32, rowMax)), 1, true)), rowMax) as tf.Tensor2D;
+    // exp(l − max) is kept for the backward pass: softmax = e / Σe there, one multiply instead of a second exp over
+    // the [n, vocab] matrix (WASM's Exp is scalar, the largest elementwise cost at small widths).
+    const shiftedExp = tf.exp(tf.sub(logits32, rowMax));
+    const expSum = tf.sum(shiftedExp, 1, true);
+    const logSumExp = tf.add(tf.log(expSum), rowMax) as tf.Tensor2D;
     // Pick logits[i, targets[i]] from the flattened matrix: n reads instead of an n×vocab mask product.
     const flatIndex = tf.add(tf.mul(tf.range(0, n, 1, 'int32'), tf.scalar(vocab, 'int32')), targets);
     const targetLogit = tf.gather(tf.reshape(logits32, [-1]), flatIndex);
-    save([logits32, targets, logSumExp]);
+    save([shiftedExp, expSum, targets]);
     return {
       value: tf.sub(tf.reshape(logSumExp, [-1]), targetLogit) as tf.Tensor1D,
       gradFunc: (dy, saved) => {
-        const [ls, ts, lse] = saved as [tf.Tensor2D, tf.Tensor1D, tf.Tensor2D];
+        const [e, total, ts] = saved as [tf.Tensor2D, tf.Tensor2D, tf.Tensor1D];
         // d nll_i / d logits_ij = softmax_ij − [j = target_i], scaled by dy_i.
-        const dy2 = tf.reshape(dy, [-1, 1]);
-        return [tf.sub(tf.mul(tf.exp(tf.sub(ls, lse)), dy2), scatterRows(ts, dy, vocab))];
+        const scale = tf.div(tf.reshape(dy, [-1, 1]), total);
+        return [tf.sub(tf.mul(e, scale), scatterRows(ts, dy, vocab))];
       },
     };
   });
