@@ -1,6 +1,9 @@
+import { tmpdir } from 'node:os';
+import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { TrainJobResultSchema } from '@shapesweep/contract';
 import { runCell } from './run-cell.js';
+import { MAX_LOSS } from './train/divergence.js';
 import { recordingHooks, tempRunDirs, tinyCellConfig, tinyTraining } from './test-support/fixtures.js';
 
 describe('runCell', () => {
@@ -25,7 +28,7 @@ describe('runCell', () => {
     expect(result.negLogPerplexity).toBe(-result.evalLoss);
     expect(result.tokensSeen).toBeGreaterThan(0);
     expect(result.trainFlopsSpent).toBeGreaterThan(0);
-    expect(result.backend).toBe('cpu');
+    expect(result.backend).toBe('wasm');
     // Every step 1..10 has its training metrics, in the right phase.
     const losses = rec.metrics.filter((m) => m.name === 'train_loss');
     expect(losses.map((m) => `${m.phase}@${m.step}`)).toEqual([
@@ -108,5 +111,55 @@ describe('runCell divergence', () => {
   it('fails with TRAINING_DIVERGED when an absurd learning rate blows the loss up', async () => {
     const training = tinyTraining({ pretrain: { steps: 30, optimizer: 'adam', learningRate: 10, warmupSteps: 0, gradClipNorm: 0 } });
     await expect(runCell(tinyCellConfig({ ...dirs, training }), recordingHooks().hooks)).rejects.toMatchObject({ code: 'TRAINING_DIVERGED' });
+  });
+});
+
+describe('runCell finetuning', () => {
+  let dirs: Awaited<ReturnType<typeof tempRunDirs>>;
+  beforeEach(async () => {
+    dirs = await tempRunDirs();
+  });
+  afterEach(async () => {
+    await dirs.cleanup();
+  });
+
+  it('learns a synthetic keyword task to at least 90% rank-classification accuracy', async () => {
+    const training = tinyTraining({ finetune: { tasks: ['sentiment'], steps: 50, batchSize: 16, learningRate: 3e-2, evalExamples: 40 } });
+    const outcome = await runCell(tinyCellConfig({ ...dirs, training, skipPretraining: true }), recordingHooks().hooks);
+    expect(outcome.status === 'completed' && outcome.result.scores[0]?.value).toBeGreaterThanOrEqual(0.9);
+  });
+
+  it('numbers finetuning steps from 1 and evaluates the untrained model upstream when pretraining is skipped', async () => {
+    const rec = recordingHooks();
+    const training = tinyTraining({ finetune: { tasks: ['wic'], steps: 2 } });
+    const outcome = await runCell(tinyCellConfig({ ...dirs, training, skipPretraining: true }), rec.hooks);
+    expect([...rec.lossByStep().keys()]).toEqual([1, 2]);
+    expect(rec.metrics.filter((m) => m.name === 'eval_loss').map((m) => m.step)).toEqual([0]);
+    expect(outcome.status === 'completed' && outcome.result.evalLoss).toBeGreaterThan(4);
+  });
+});
+
+describe('runCell on the shipped corpus', () => {
+  let dirs: Awaited<ReturnType<typeof tempRunDirs>>;
+  beforeEach(async () => {
+    dirs = await tempRunDirs();
+  });
+  afterEach(async () => {
+    await dirs.cleanup();
+  });
+
+  it('pretrains a few steps on the default corpus and reports a finite held-out loss', async () => {
+    // A cache shared between test runs: the tokenizer and token files are keyed by content and written atomically.
+    const cacheDir = path.join(tmpdir(), 'shapesweep-model-test-cache');
+    const rec = recordingHooks();
+    const training = tinyTraining({ pretrain: { steps: 3, evalEvery: 3, evalBatches: 2, corpus: 'default' } });
+    const outcome = await runCell({ ...tinyCellConfig({ ...dirs, training, cacheDir }), corpus: undefined }, rec.hooks);
+    expect(outcome.status).toBe('completed');
+    if (outcome.status !== 'completed') return;
+    expect(outcome.result.downstreamMean).toBeNull();
+    expect(outcome.result.evalLoss).toBeGreaterThan(1);
+    expect(outcome.result.evalLoss).toBeLessThan(MAX_LOSS);
+    expect(outcome.result.tokensSeen).toBeGreaterThan(3 * 4 * 30);
+    expect(rec.checkpoints.map((c) => c.step)).toEqual([3]);
   });
 });

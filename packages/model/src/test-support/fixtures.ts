@@ -35,7 +35,7 @@ export function tinyTraining(input: TrainingConfigInput = {}): TrainingConfig {
   return TrainingConfigSchema.parse({
     ...input,
     pretrain: { steps: 6, batchSize: 4, inputLength: 32, targetLength: 8, evalEvery: 3, evalBatches: 1, warmupSteps: 2, ...input.pretrain },
-    finetune: { tasks: [], steps: 4, batchSize: 8, inputLength: 16, evalExamples: 24, ...input.finetune },
+    finetune: { tasks: [], steps: 4, batchSize: 8, inputLength: 48, evalExamples: 24, ...input.finetune },
   });
 }
 
@@ -49,11 +49,11 @@ export function keywordTask(name: string, seed = 3): ClassificationTask {
   const example = (): TaskExample => {
     const isFruit = rng.nextInt(2) === 0;
     const keyword = (isFruit ? FRUIT : TOOL)[rng.nextInt(4)] as string;
-    const words = Array.from({ length: 5 }, () => FILLER[rng.nextInt(FILLER.length)] as string);
-    words.splice(rng.nextInt(6), 0, keyword);
-    return { input: `${name}: ${words.join(' ')}`, label: isFruit ? 'fruit' : 'tool' };
+    const words = Array.from({ length: 3 }, () => FILLER[rng.nextInt(FILLER.length)] as string);
+    words.splice(rng.nextInt(4), 0, keyword);
+    return { input: words.join(' '), label: isFruit ? 'fruit' : 'tool' };
   };
-  return { name, labels: ['fruit', 'tool'], train: Array.from({ length: 200 }, example), validation: Array.from({ length: 40 }, example) };
+  return { name, labels: ['fruit', 'tool'], train: Array.from({ length: 1000 }, example), validation: Array.from({ length: 40 }, example) };
 }
 
 export interface RecordingHooks {
@@ -100,7 +100,7 @@ export function tinyCellConfig(base: Pick<RunCellConfig, 'storage' | 'cacheDir'>
     shape: TINY_SHAPE,
     training: tinyTraining(),
     seed: 11,
-    backend: 'cpu',
+    backend: 'wasm',
     corpus: tinyCorpus(),
     loadTask: (name) => Promise.resolve(keywordTask(name)),
     ...base,
