@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { countParams, resolveCellName, trainFlopsPerExample } from '@shapesweep/shapes';
 import {
@@ -86,6 +87,14 @@ describe('planSweep', () => {
 describe('canonicalJson and ids', () => {
   it('sorts keys at every level and omits undefined fields', () => {
     expect(canonicalJson({ b: 1, a: { d: [2, { f: 1, e: undefined }], c: null } })).toBe('{"a":{"c":null,"d":[2,{"f":1}]},"b":1}');
+  });
+
+  it('keys a cell by the sha256 of the canonical JSON of its shape, training and seed', () => {
+    const training = TrainingConfigSchema.parse({});
+    const shape = { vocab: 512, kv: 8, nh: 4, ff: 128, dm: 32, dl: 4, el: 4 };
+    const expected = createHash('sha256').update(canonicalJson({ shape, training, seed: 7 })).digest('hex').slice(0, 24);
+    expect(cellKeyFor(shape, training, 7)).toBe(expected);
+    expect(cellKeyFor(shape, training, 7)).toBe(expected);
   });
 
   it('derives a stable BullMQ-safe job id from sweep id and cell key', () => {

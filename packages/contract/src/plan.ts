@@ -89,10 +89,25 @@ function sha256Hex(text: string): string {
   return createHash('sha256').update(text).digest('hex');
 }
 
-/** 24 hex characters (96 bits) of sha256 over canonical JSON of the shape's seven fields, the training config and the seed. */
+/** Canonical JSON of each training config object seen: a plan keys every cell with the same one. */
+const trainingJsonCache = new WeakMap<TrainingConfig, string>();
+
+/**
+ * 24 hex characters (96 bits) of sha256 over the canonical JSON of { seed, shape (its seven fields), training } —
+ * the text canonicalJson({ shape, training, seed }) gives, assembled here with the training part cached (a 10,000-cell
+ * plan would otherwise re-serialise the same config 10,000 times). Training configs must not be mutated after use.
+ */
 export function cellKeyFor(shape: Shape, training: TrainingConfig, seed: number): string {
+  let trainingJson = trainingJsonCache.get(training);
+  if (trainingJson === undefined) {
+    trainingJson = canonicalJson(training);
+    trainingJsonCache.set(training, trainingJson);
+  }
   const { el, dl, dm, ff, nh, kv, vocab } = shape;
-  return sha256Hex(canonicalJson({ shape: { el, dl, dm, ff, nh, kv, vocab }, training, seed })).slice(0, 24);
+  // Keys in sorted order, as canonicalJson writes them (plan.test.ts checks the two agree).
+  const shapeJson = `{"dl":${dl},"dm":${dm},"el":${el},"ff":${ff},"kv":${kv},"nh":${nh},"vocab":${vocab}}`;
+  const text = `{"seed":${seed},"shape":${shapeJson},"training":${trainingJson}}`;
+  return sha256Hex(text).slice(0, 24);
 }
 
 /**

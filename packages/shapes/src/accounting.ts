@@ -113,10 +113,13 @@ export interface ForwardFlops {
  * (PAPER.md: ≈425; the naive 6·N·(L_in+L_tgt) would say ≈744).
  */
 export function forwardFlops(shape: Shape, lengths: SequenceLengths): ForwardFlops {
+  return forwardFlopsWithCounts(shape, countParams(shape), lengths);
+}
+
+function forwardFlopsWithCounts(shape: Shape, counts: ParamCounts, lengths: SequenceLengths): ForwardFlops {
   checkLengths(lengths);
   const { inputLength: li, targetLength: lt } = lengths;
   const attnInner = shape.nh * shape.kv;
-  const counts = countParams(shape);
   const crossKvParams = shape.dl * 2 * shape.dm * attnInner;
   const weights = 2 * (counts.encoderParams * li + (counts.decoderParams - crossKvParams) * lt + crossKvParams * li);
   const perPair = 4 * attnInner;
@@ -162,9 +165,10 @@ export interface ShapeCost extends ParamCounts {
 }
 
 export function shapeCost(shape: Shape, lengths: SequenceLengths): ShapeCost {
-  const forward = forwardFlops(shape, lengths).total;
+  const counts = countParams(shape);
+  const forward = forwardFlopsWithCounts(shape, counts, lengths).total;
   return {
-    ...countParams(shape),
+    ...counts,
     inputLength: lengths.inputLength,
     targetLength: lengths.targetLength,
     forwardFlopsPerExample: forward,
