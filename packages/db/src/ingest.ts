@@ -103,8 +103,9 @@ export class MetricIngest {
   #writing: Promise<void> | undefined;
   /** Set by close(): later add() calls reject. */
   #closed = false;
-  /** `${runId}\0${phase}\0${name}` → metric_series.id (NUL cannot occur in a valid point). */
-  readonly #seriesIds = new Map<string, number>();
+  /** runId → phase → name → metric_series.id; nested so the per-point lookup builds no key string. */
+  readonly #seriesIds = new Map<string, Map<string, Map<string, number>>>();
+  #seriesCached = 0;
   readonly #stats: MetricIngestStats = { accepted: 0, written: 0, inserted: 0, dropped: 0, batches: 0, retries: 0 };
 
   constructor(pool: pg.Pool, options: MetricIngestOptions = {}) {
@@ -251,23 +252,19 @@ export class MetricIngest {
 
   /** Maps each point to its series id (creating missing series); drops and reports points of unknown runs. */
   async #toRows(batch: readonly MetricPointInput[]): Promise<ValueRows> {
-    const keys = new Array<string>(batch.length);
-    const missing = new Map<string, MetricPointInput>();
-    for (let i = 0; i < batch.length; i++) {
-      const p = batch[i]!;
-      const key = `${p.runId}\0${p.phase}\0${p.name}`;
-      keys[i] = key;
-      if (!this.#seriesIds.has(key) && !missing.has(key)) missing.set(key, p);
+    let missing: MetricPointInput[] | undefined;
+    for (const p of batch) {
+      if (this.#seriesId(p) === undefined) (missing ??= []).push(p);
     }
-    if (missing.size > 0) await this.#resolveSeries([...missing.values()]);
+    if (missing !== undefined) await this.#resolveSeries(uniqueSeries(missing));
     const rows: ValueRows = { seriesIds: [], points: [] };
     let dropped: MetricPointInput[] | undefined;
-    for (let i = 0; i < batch.length; i++) {
-      const id = this.#seriesIds.get(keys[i]!);
-      if (id === undefined) (dropped ??= []).push(batch[i]!);
+    for (const p of batch) {
+      const id = this.#seriesId(p);
+      if (id === undefined) (dropped ??= []).push(p);
       else {
         rows.seriesIds.push(id);
-        rows.points.push(batch[i]!);
+        rows.points.push(p);
       }
     }
     if (dropped !== undefined) {
@@ -278,9 +275,16 @@ export class MetricIngest {
     return rows;
   }
 
+  #seriesId(p: MetricPointInput): number | undefined {
+    return this.#seriesIds.get(p.runId)?.get(p.phase)?.get(p.name);
+  }
+
   /** Creates the series that do not exist yet (for runs that do) and caches every id found. */
   async #resolveSeries(wanted: readonly MetricPointInput[]): Promise<void> {
-    if (this.#seriesIds.size + wanted.length > SERIES_CACHE_MAX) this.#seriesIds.clear();
+    if (this.#seriesCached + wanted.length > SERIES_CACHE_MAX) {
+      this.#seriesIds.clear();
+      this.#seriesCached = 0;
+    }
     const params = [wanted.map((p) => p.runId), wanted.map((p) => p.phase), wanted.map((p) => p.name)];
     // The INSERT's RETURNING gives the new ids; the second SELECT the ones that existed (its snapshot predates the
     // INSERT, so the two never overlap). Joining `run` skips series of unknown runs instead of failing the batch.
@@ -309,7 +313,14 @@ export class MetricIngest {
   }
 
   #cacheSeries(rows: readonly SeriesRow[]): void {
-    for (const r of rows) this.#seriesIds.set(`${r.run_id}\0${r.phase}\0${r.name}`, r.id);
+    for (const r of rows) {
+      let phases = this.#seriesIds.get(r.run_id);
+      if (phases === undefined) this.#seriesIds.set(r.run_id, (phases = new Map()));
+      let names = phases.get(r.phase);
+      if (names === undefined) phases.set(r.phase, (names = new Map()));
+      if (!names.has(r.name)) this.#seriesCached++;
+      names.set(r.name, r.id);
+    }
   }
 
   /** Writes one batch; returns the number of rows actually inserted. */
@@ -342,6 +353,18 @@ export class MetricIngest {
   }
 }
 
+/** One point per distinct (runId, phase, name). */
+function uniqueSeries(points: readonly MetricPointInput[]): MetricPointInput[] {
+  const seen = new Set<string>();
+  return points.filter((p) => {
+    // NUL cannot occur in a valid point, so it separates the parts unambiguously.
+    const key = `${p.runId}\0${p.phase}\0${p.name}`;
+    if (seen.has(key)) return false;
+    seen.add(key);
+    return true;
+  });
+}
+
 interface SeriesRow {
   id: number;
   run_id: string;
@@ -363,11 +386,11 @@ const CREATE_STAGE = `CREATE TEMP TABLE IF NOT EXISTS metric_value_stage
 const stagedConnections = new WeakSet<pg.PoolClient>();
 
 async function copyRows(client: pg.PoolClient, table: string, rows: ValueRows): Promise<number> {
-  const stream = client.query(copyFrom(`COPY ${table} (series_id, step, value, wall_time) FROM STDIN`));
+  const stream = client.query(copyFrom(`COPY ${table} (series_id, step, value, wall_time) FROM STDIN (FORMAT binary)`));
   await new Promise<void>((resolve, reject) => {
     stream.on('error', reject);
     stream.on('finish', resolve);
-    stream.end(encodeCopyText(rows.seriesIds, rows.points));
+    stream.end(encodeCopyBinary(rows.seriesIds, rows.points));
   });
   return stream.rowCount;
 }
@@ -416,14 +439,45 @@ async function unnestRows(client: pg.PoolClient, rows: ValueRows): Promise<numbe
   return result.rowCount ?? 0;
 }
 
-/** COPY text format of metric_value rows: tab-separated, newline-terminated. Numbers and ISO times need no escaping. */
-export function encodeCopyText(seriesIds: readonly number[], points: readonly MetricPointInput[]): string {
-  let out = '';
-  for (let i = 0; i < points.length; i++) {
+/** Fixed start of a binary COPY stream: signature, flags (no OIDs), header-extension length. */
+const COPY_BINARY_HEADER = Buffer.from([0x50, 0x47, 0x43, 0x4f, 0x50, 0x59, 0x0a, 0xff, 0x0d, 0x0a, 0x00, 0, 0, 0, 0, 0, 0, 0, 0]);
+/** Bytes per row: field count (2) + 4 × length (4) + int4 + int4 + float8 + int8 timestamp. */
+const COPY_BINARY_ROW_BYTES = 2 + 4 * 4 + 4 + 4 + 8 + 8;
+/** Postgres timestamps count microseconds from 2000-01-01T00:00:00Z; JavaScript dates milliseconds from 1970. */
+const PG_EPOCH_MS = Date.UTC(2000, 0, 1);
+const TWO_32 = 2 ** 32;
+
+/**
+ * PostgreSQL binary COPY format of metric_value rows (series_id int4, step int4, value float8, wall_time timestamptz).
+ * Binary instead of text because formatting doubles and ISO timestamps in JavaScript, and parsing them again in
+ * Postgres, cost more than the rest of the write path together; binary fields are written and read as raw bytes.
+ */
+export function encodeCopyBinary(seriesIds: readonly number[], points: readonly MetricPointInput[]): Buffer {
+  const n = points.length;
+  const buf = Buffer.allocUnsafe(COPY_BINARY_HEADER.length + n * COPY_BINARY_ROW_BYTES + 2);
+  COPY_BINARY_HEADER.copy(buf, 0);
+  // DataView's setters are plain inlined stores (big-endian by default); Buffer's write* methods add range checks.
+  const view = new DataView(buf.buffer, buf.byteOffset, buf.byteLength);
+  let o = COPY_BINARY_HEADER.length;
+  for (let i = 0; i < n; i++) {
     const p = points[i]!;
-    out += `${seriesIds[i]!}\t${p.step}\t${formatFloat(p.value)}\t${p.wallTime.toISOString()}\n`;
+    view.setInt16(o, 4);
+    view.setInt32(o + 2, 4);
+    view.setInt32(o + 6, seriesIds[i]!);
+    view.setInt32(o + 10, 4);
+    view.setInt32(o + 14, p.step);
+    view.setInt32(o + 18, 8);
+    view.setFloat64(o + 22, p.value);
+    view.setInt32(o + 30, 8);
+    // int64 microseconds as two 32-bit halves (exact: |µs| < 2^53 for any Date).
+    const micros = (p.wallTime.getTime() - PG_EPOCH_MS) * 1000;
+    const high = Math.floor(micros / TWO_32);
+    view.setInt32(o + 34, high);
+    view.setUint32(o + 38, micros - high * TWO_32);
+    o += COPY_BINARY_ROW_BYTES;
   }
-  return out;
+  view.setInt16(o, -1); // trailer
+  return buf;
 }
 
 function formatFloat(v: number): string {

@@ -3,7 +3,7 @@
 // Targets (DESIGN.md): ≥ 250,000 points/s and ≥ 20× createMany. Writes bench/results/ingest.json.
 //
 // Env: DATABASE_URL (default local), BENCH_POINTS (MetricIngest points per variant, default 1,000,000),
-// BENCH_CREATEMANY_POINTS (default 100,000: createMany is slow enough that a subset measures its rate well).
+// BENCH_CREATEMANY_POINTS (default 50,000: createMany is slow enough that a subset measures its rate well).
 import { mkdirSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -99,7 +99,7 @@ async function count(db: TestDatabase): Promise<number> {
 async function main(): Promise<void> {
   const url = process.env['DATABASE_URL'] ?? 'postgresql://postgres@127.0.0.1:5432/shapesweep';
   const pointsPerVariant = Number(process.env['BENCH_POINTS'] ?? 1_000_000);
-  const createManyPoints = Number(process.env['BENCH_CREATEMANY_POINTS'] ?? 100_000);
+  const createManyPoints = Number(process.env['BENCH_CREATEMANY_POINTS'] ?? 50_000);
   const db = await createTestDatabase({ url, poolMax: 4 });
   try {
     const results: Record<string, { points: number; seconds: number; pointsPerSecond: number }> = {};
