@@ -9,10 +9,11 @@ import type { JobsOptions } from 'bullmq';
 import type { TrainJobPayload, TrainingConfig } from '@shapesweep/contract';
 import type { AppContext } from '../../context.js';
 import { withTimeout } from '../../http/timeout.js';
+import type { PlannedRun } from './plan-types.js';
 import { markQueued, runsToEnqueue, sweepsWithPendingRuns, type EnqueueRow } from './store.js';
 
 /** Jobs per addBulk call: one Redis MULTI each; bounded so one call never holds Redis for long. */
-const ADD_BULK_CHUNK = 2_000;
+const ADD_BULK_CHUNK = 1_000;
 /**
  * BullMQ priority of the spec's priority. The spec speaks BullMQ (1 most urgent … 2^21 least; 0 = none), but BullMQ
  * runs jobs WITHOUT a priority before every prioritised one, so "0 = none" would jump ahead of priority 1. Every job
@@ -68,8 +69,18 @@ export class Enqueuer {
 
   /** Enqueues every PENDING run of the sweep (optionally only `ids`). Never throws for a Redis failure. */
   enqueuePending(sweepId: string, priority: number, ids?: readonly string[]): Promise<EnqueueResult> {
+    return this.serialised(sweepId, () => this.enqueueNow(sweepId, priority, ids));
+  }
+
+  /** The submit path: the runs were just inserted as PENDING, so they need not be read back. */
+  enqueuePlanned(sweepId: string, priority: number, runs: readonly PlannedRun[]): Promise<EnqueueResult> {
+    const rows: EnqueueRow[] = runs.map((r) => ({ id: r.id, name: r.name, ...r.shape, hparams: r.training, seed: r.seed }));
+    return this.serialised(sweepId, () => this.enqueueRows(sweepId, priority, rows));
+  }
+
+  private serialised(sweepId: string, run: () => Promise<EnqueueResult>): Promise<EnqueueResult> {
     const previous = this.running.get(sweepId) ?? Promise.resolve(null);
-    const next = previous.then(() => this.enqueueNow(sweepId, priority, ids));
+    const next = previous.then(run);
     const tracked = next.finally(() => {
       if (this.running.get(sweepId) === tracked) this.running.delete(sweepId);
     });
@@ -78,8 +89,16 @@ export class Enqueuer {
   }
 
   private async enqueueNow(sweepId: string, priority: number, ids?: readonly string[]): Promise<EnqueueResult> {
-    const rows = await runsToEnqueue(this.ctx.deps.db, sweepId, ['PENDING'], ids);
-    let enqueued = 0;
+    return this.enqueueRows(sweepId, priority, await runsToEnqueue(this.ctx.deps.db, sweepId, ['PENDING'], ids));
+  }
+
+  /**
+   * addBulk chunk by chunk; each chunk's rows are marked QUEUED while Redis takes the next chunk (Postgres and
+   * Redis work in parallel; the marks stay in chunk order).
+   */
+  private async enqueueRows(sweepId: string, priority: number, rows: readonly EnqueueRow[]): Promise<EnqueueResult> {
+    let added = 0;
+    let marking: Promise<number> = Promise.resolve(0);
     for (let start = 0; start < rows.length; start += ADD_BULK_CHUNK) {
       const chunk = rows.slice(start, start + ADD_BULK_CHUNK);
       try {
@@ -90,12 +109,17 @@ export class Enqueuer {
         );
       } catch (err) {
         const message = err instanceof Error ? err.message : String(err);
-        this.log.warn({ sweepId, err: message, pending: rows.length - enqueued }, 'enqueue failed; runs stay PENDING for the re-enqueuer');
-        return { enqueued, pending: rows.length - enqueued, error: message };
+        const enqueued = await marking;
+        this.log.warn({ sweepId, err: message, pending: rows.length - added }, 'enqueue failed; runs stay PENDING for the re-enqueuer');
+        return { enqueued, pending: rows.length - added, error: message };
       }
-      enqueued += await markQueued(this.ctx.deps.db, sweepId, chunk.map((r) => r.id));
+      added += chunk.length;
+      const ids = chunk.map((r) => r.id);
+      marking = marking.then(async (n) => n + (await markQueued(this.ctx.deps.db, sweepId, ids)));
+      // A failed mark must surface at the final await, not as an unhandled rejection in between.
+      marking.catch(() => undefined);
     }
-    return { enqueued, pending: 0, error: null };
+    return { enqueued: await marking, pending: 0, error: null };
   }
 
   /** One background pass: every active sweep with runs left PENDING for longer than `graceMs`. */

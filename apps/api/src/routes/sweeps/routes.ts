@@ -175,7 +175,7 @@ export function sweepRoutes(ctx: AppContext, enqueuer: Enqueuer, sse: SseRegistr
         if (winner.id !== sweepId && key !== null) throw conflict(key);
         return existingResponse(winner);
       }
-      const result = await enqueuer.enqueuePending(sweepId, planned.rows.priority);
+      const result = await enqueuer.enqueuePlanned(sweepId, planned.rows.priority, planned.rows.runs);
       const sweep = (await findSweep(db, sweepId))!;
       const counts = { PENDING: result.pending, QUEUED: result.enqueued, RUNNING: 0, SUCCEEDED: 0, FAILED: 0, CANCELLED: 0 };
       return reply.code(result.error === null ? 201 : 202).send({

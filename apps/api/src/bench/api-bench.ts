@@ -1,0 +1,282 @@
+// `npm run bench:api`: the API's performance targets (DESIGN.md), measured on this machine, written to
+// bench/results/api.json.
+//   submit   a 10,000-cell sweep planned, stored and queued            target < 1 s
+//   queries  results / frontier / report over 10,000 finished runs
+//            and 10 million metric points                               target p95 < 50 ms
+//   curve    one curve downsampled from 1 million points                target < 100 ms
+//   status   GET /v1/sweeps/:id with autocannon on loopback             target ≥ 10,000 req/s, p99 < 20 ms
+// Flags: --runs N (10000) --points N (10000000, total metric points) --curve N (1000000) --cells N (10000)
+//        --requests N (100 per query) --duration S (10, autocannon) --connections N (50) --out FILE
+// Data is seeded into a fresh Postgres schema (dropped afterwards) and a `bench-<uuid>` queue (obliterated).
+import { spawn } from 'node:child_process';
+import { randomUUID } from 'node:crypto';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { Queue } from 'bullmq';
+import { Redis } from 'ioredis';
+import { ApiConfigSchema, DEFAULT_DATABASE_URL, DEFAULT_REDIS_URL, type TrainJobPayload, type TrainJobResult } from '@shapesweep/contract';
+import { MetricIngest } from '@shapesweep/db';
+import { createTestDatabase } from '@shapesweep/db/testing';
+import { buildApp } from '../app.js';
+import { redisOptions } from '../config.js';
+import { createToken } from '../routes/tokens/store.js';
+import { planSubmission } from '../routes/sweeps/planning.js';
+import { prng, seedCurve, seedFinishedSweep } from './seed.js';
+
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..', '..', '..');
+
+function flag(name: string, fallback: number): number {
+  const i = process.argv.indexOf(`--${name}`);
+  if (i < 0) return fallback;
+  const value = Number(process.argv[i + 1]);
+  if (!Number.isFinite(value) || value < 0) throw new Error(`--${name}: expected a number, got ${process.argv[i + 1]}`);
+  return value;
+}
+
+function flagString(name: string, fallback: string): string {
+  const i = process.argv.indexOf(`--${name}`);
+  return i < 0 ? fallback : (process.argv[i + 1] ?? fallback);
+}
+
+const RUNS = flag('runs', 10_000);
+const POINTS = flag('points', 10_000_000);
+const CURVE = flag('curve', 1_000_000);
+const CELLS = flag('cells', 10_000);
+const REQUESTS = flag('requests', 100);
+const DURATION_S = flag('duration', 10);
+const CONNECTIONS = flag('connections', 50);
+const OUT = flagString('out', path.join(root, 'bench', 'results', 'api.json'));
+
+function percentile(sorted: number[], p: number): number {
+  if (sorted.length === 0) return NaN;
+  return sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1))]!;
+}
+
+function summary(ms: number[]): { n: number; p50: number; p95: number; p99: number; max: number; mean: number } {
+  const sorted = [...ms].sort((a, b) => a - b);
+  const r = (v: number): number => Math.round(v * 100) / 100;
+  return { n: ms.length, p50: r(percentile(sorted, 50)), p95: r(percentile(sorted, 95)), p99: r(percentile(sorted, 99)), max: r(sorted[sorted.length - 1] ?? NaN), mean: r(ms.reduce((a, b) => a + b, 0) / ms.length) };
+}
+
+/** Sequential requests over loopback HTTP (keep-alive), after a short warm-up. */
+async function latency(base: string, urls: string[], n: number, before?: () => Promise<void>): Promise<ReturnType<typeof summary> & { status: number }> {
+  let status = 0;
+  for (let i = 0; i < 3; i += 1) await (await fetch(`${base}${urls[i % urls.length]}`)).arrayBuffer();
+  const times: number[] = [];
+  for (let i = 0; i < n; i += 1) {
+    if (before !== undefined) await before();
+    const started = performance.now();
+    const res = await fetch(`${base}${urls[i % urls.length]}`);
+    await res.arrayBuffer();
+    times.push(performance.now() - started);
+    status = res.status;
+  }
+  return { ...summary(times), status };
+}
+
+/** autocannon in a child process, so load generation does not share the server's event loop. */
+function autocannon(url: string, durationS: number, connections: number): Promise<{ requestsPerSecond: number; latencyP50Ms: number; latencyP99Ms: number; non2xx: number; errors: number }> {
+  const bin = path.join(root, 'node_modules', 'autocannon', 'autocannon.js');
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [bin, '--json', '-c', String(connections), '-d', String(durationS), url], { stdio: ['ignore', 'pipe', 'pipe'] });
+    let out = '';
+    child.stdout.on('data', (chunk: Buffer) => (out += chunk.toString()));
+    child.on('error', reject);
+    child.on('close', () => {
+      try {
+        const r = JSON.parse(out) as { requests: { average: number }; latency: { p50: number; p99: number }; non2xx: number; errors: number };
+        resolve({ requestsPerSecond: Math.round(r.requests.average), latencyP50Ms: r.latency.p50, latencyP99Ms: r.latency.p99, non2xx: r.non2xx, errors: r.errors });
+      } catch (err) {
+        reject(new Error(`autocannon output was not JSON: ${out.slice(0, 200)} (${String(err)})`));
+      }
+    });
+  });
+}
+
+function log(line: string): void {
+  process.stderr.write(`bench:api ${line}\n`);
+}
+
+/** A grid spec of about `cells` cells (exactly 10,000 by default): nl (25) × ff (up to 40) × seeds. */
+function bigSpec(cells: number, name: string): Record<string, unknown> {
+  const nl = Array.from({ length: 25 }, (_, i) => i + 1);
+  const seeds = Array.from({ length: Math.max(1, Math.ceil(cells / 1000)) }, (_, i) => i);
+  const ffCount = Math.max(1, Math.min(40, Math.ceil(cells / (nl.length * seeds.length))));
+  return {
+    name,
+    cells: { grid: { base: 'small', knobs: { nl, ff: Array.from({ length: ffCount }, (_, i) => 256 * (i + 1)) } } },
+    widthScales: ['1/8'],
+    vocab: 8192,
+    seeds,
+    training: { pretrain: { steps: 300 }, finetune: { steps: 150 } },
+  };
+}
+
+async function main(): Promise<void> {
+  const databaseUrl = process.env.DATABASE_URL ?? DEFAULT_DATABASE_URL;
+  const redisUrl = process.env.REDIS_URL ?? DEFAULT_REDIS_URL;
+  const db = await createTestDatabase({ url: databaseUrl, poolMax: 10 });
+  const queueName = `bench-${randomUUID()}`;
+  const connection = redisOptions(redisUrl);
+  const queue = new Queue<TrainJobPayload, TrainJobResult, string>(queueName, { connection });
+  const publisher = new Redis(connection);
+  const config = Object.freeze(ApiConfigSchema.parse({ DATABASE_URL: db.url, REDIS_URL: redisUrl, TRAIN_QUEUE: queueName, LOG_LEVEL: 'silent', MAX_CELLS_PER_SWEEP: String(Math.max(CELLS, 10_000)) }));
+  const built = await buildApp(config, { db, queue, publisher }, { logger: false, reenqueue: false });
+  const { app } = built;
+  const writer = await createToken(db, 'bench', ['write']);
+  const results: Record<string, unknown> = {};
+  try {
+    const base = await app.listen({ host: '127.0.0.1', port: 0 });
+
+    // ---- submit: plan + one transaction + addBulk, three times (distinct sweeps), over HTTP
+    const submits: Array<{ ms: number; status: number; cells: number; planMs: number }> = [];
+    let statusSweepId = '';
+    for (let i = 0; i < 3; i += 1) {
+      const spec = bigSpec(CELLS, `bench submit ${i}`);
+      const planStarted = performance.now();
+      const planned = planSubmission(spec, config.MAX_CELLS_PER_SWEEP);
+      const planMs = performance.now() - planStarted;
+      const started = performance.now();
+      const res = await fetch(`${base}/v1/sweeps`, { method: 'POST', headers: { authorization: `Bearer ${writer.secret}`, 'content-type': 'application/json' }, body: JSON.stringify(spec) });
+      const body = (await res.json()) as { sweep: { id: string; cellCount: number }; enqueued: number };
+      const ms = performance.now() - started;
+      submits.push({ ms: Math.round(ms), status: res.status, cells: body.sweep.cellCount, planMs: Math.round(planMs) });
+      statusSweepId = body.sweep.id;
+      log(`submit ${i}: ${body.sweep.cellCount} cells, ${res.status}, ${Math.round(ms)} ms (plan alone ${Math.round(planMs)} ms), enqueued ${body.enqueued}; planned ${planned.rows.runs.length}`);
+    }
+    results.submit = { runs: submits, bestMs: Math.min(...submits.map((s) => s.ms)), medianMs: [...submits.map((s) => s.ms)].sort((a, b) => a - b)[1], jobsInQueue: await queue.count(), targetMs: 1000 };
+
+    // ---- seed: finished runs, then metric points through MetricIngest (the worker's COPY path)
+    let started = performance.now();
+    const seeded = [];
+    const perSweep = 2_500;
+    for (let s = 0; s * perSweep < RUNS; s += 1) seeded.push(...(await seedFinishedSweep(db, { sweepId: `sw_bench${s}`, runs: Math.min(perSweep, RUNS - s * perSweep), seed: s + 1 })));
+    const seedRunsMs = performance.now() - started;
+    log(`seeded ${seeded.length} finished runs in ${Math.round(seedRunsMs)} ms`);
+
+    started = performance.now();
+    const ingest = new MetricIngest(db.pool, { maxBatchPoints: 50_000, maxBufferedPoints: 1_000_000 });
+    const curveRun = seeded[0]!;
+    const curveExtremes = CURVE > 0 ? await seedCurve(db, curveRun.id, CURVE, 7, ingest) : null;
+    const rest = Math.max(0, POINTS - CURVE);
+    const perRun = Math.ceil(rest / Math.max(1, seeded.length - 1));
+    const random = prng(11);
+    const wallTime = new Date();
+    let written = CURVE;
+    let batch: Array<{ runId: string; phase: string; name: string; step: number; value: number; wallTime: Date }> = [];
+    for (let r = 1; r < seeded.length && written < POINTS; r += 1) {
+      const runId = seeded[r]!.id;
+      for (let step = 1; step <= perRun && written < POINTS; step += 1) {
+        batch.push({ runId, phase: 'pretrain', name: 'train_loss', step, value: 2 + 8 / Math.sqrt(step) + 0.05 * random(), wallTime });
+        written += 1;
+        if (batch.length === 50_000) {
+          await ingest.add(batch);
+          batch = [];
+        }
+      }
+      if (r % 1000 === 0) log(`  ${written} points queued`);
+    }
+    if (batch.length > 0) await ingest.add(batch);
+    await ingest.close();
+    const seedPointsMs = performance.now() - started;
+    await db.pool.query('ANALYZE');
+    log(`seeded ${written} metric points in ${Math.round(seedPointsMs / 1000)} s (${Math.round(written / (seedPointsMs / 1000))} points/s)`);
+    results.seed = { finishedRuns: seeded.length, metricPoints: written, curvePoints: CURVE, seedRunsMs: Math.round(seedRunsMs), seedPointsSeconds: Math.round(seedPointsMs / 100) / 10, pointsPerSecond: Math.round(written / (seedPointsMs / 1000)) };
+
+    // ---- query latency over loopback HTTP
+    const params = seeded.map((r) => r.params).sort((a, b) => a - b);
+    const flops = seeded.map((r) => r.flops).sort((a, b) => a - b);
+    const p = (q: number): number => params[Math.floor(q * (params.length - 1))]!;
+    const f = (q: number): number => flops[Math.floor(q * (flops.length - 1))]!;
+    const resultUrls = [
+      `/v1/results?maxParams=${p(0.5)}&maxFlops=${f(0.6)}`,
+      `/v1/results?maxParams=${p(0.9)}&task=wic&limit=100`,
+      `/v1/results?maxFlops=${f(0.3)}&metric=upstream&sort=flops`,
+      `/v1/results?sweep=sw_bench1&maxParams=${p(0.7)}`,
+    ];
+    const frontierUrls = ['/v1/frontier?x=params&y=downstream', '/v1/frontier?x=flops&y=upstream', '/v1/frontier?x=wallSeconds&y=sentiment'];
+    results.results = { urls: resultUrls, ...(await latency(base, resultUrls, REQUESTS)), targetP95Ms: 50 };
+    log(`results p95 ${(results.results as { p95: number }).p95} ms`);
+    results.frontier = { urls: frontierUrls, ...(await latency(base, frontierUrls, REQUESTS)), targetP95Ms: 50 };
+    log(`frontier p95 ${(results.frontier as { p95: number }).p95} ms`);
+    // The report is cached per (sweep, data version): measure it both ways. Uncached: a finished run is touched
+    // before every request, so each one recomputes over the sweep's 2,500 runs and scores.
+    const reportUrls = ['/v1/sweeps/sw_bench0/report', '/v1/sweeps/sw_bench1/report'];
+    results.report = {
+      urls: reportUrls,
+      cached: await latency(base, reportUrls, REQUESTS),
+      uncached: await latency(base, reportUrls, Math.min(REQUESTS, 40), async () => {
+        await db.pool.query(`UPDATE run SET updated_at = clock_timestamp() WHERE id IN ($1, $2)`, [`sw_bench0_r000001`, `sw_bench1_r000001`]);
+      }),
+      targetP95Ms: 50,
+    };
+    log(`report p95 cached ${(results.report as { cached: { p95: number } }).cached.p95} ms, uncached ${(results.report as { uncached: { p95: number } }).uncached.p95} ms`);
+    const curveUrl = `/v1/runs/${curveRun.id}/metrics?name=train_loss&maxPoints=1000`;
+    const curveCheck = (await (await fetch(`${base}${curveUrl}`)).json()) as { curves: Array<{ total: number; points: Array<[number, number]> }> };
+    const steps = new Set(curveCheck.curves[0]?.points.map((pt) => pt[0]));
+    results.curve = {
+      url: curveUrl,
+      totalPoints: curveCheck.curves[0]?.total,
+      returnedPoints: curveCheck.curves[0]?.points.length,
+      keepsFirstLastMinMax: curveExtremes === null ? null : steps.has(1) && steps.has(CURVE) && steps.has(curveExtremes.min[0]) && steps.has(curveExtremes.max[0]),
+      ...(await latency(base, [curveUrl], Math.min(REQUESTS, 30))),
+      targetMs: 100,
+    };
+    log(`curve p50 ${(results.curve as { p50: number }).p50} ms p95 ${(results.curve as { p95: number }).p95} ms`);
+
+    // ---- status throughput
+    const statusUrl = `${base}/v1/sweeps/${statusSweepId}`;
+    results.status = { url: `/v1/sweeps/${statusSweepId}`, cellsInSweep: CELLS, durationSeconds: DURATION_S, connections: CONNECTIONS, statusCacheMs: 250, ...(await autocannon(statusUrl, DURATION_S, CONNECTIONS)), targetRequestsPerSecond: 10_000, targetP99Ms: 20 };
+    log(`status ${JSON.stringify(results.status)}`);
+    // The same endpoint without the 250 ms answer cache: every request runs the counts query on a 10,000-run sweep.
+    const uncachedApp = await buildApp(config, { db, queue, publisher }, { logger: false, reenqueue: false, statusCacheMs: 0 });
+    try {
+      const uncachedBase = await uncachedApp.app.listen({ host: '127.0.0.1', port: 0 });
+      results.statusUncached = { ...(await autocannon(`${uncachedBase}/v1/sweeps/${statusSweepId}`, Math.max(3, Math.round(DURATION_S / 2)), 10)), connections: 10, statusCacheMs: 0 };
+      log(`status uncached ${JSON.stringify(results.statusUncached)}`);
+    } finally {
+      await uncachedApp.app.close();
+    }
+  } finally {
+    await app.close();
+    await queue.obliterate({ force: true }).catch(() => undefined);
+    await queue.close();
+    publisher.disconnect();
+    await db.drop();
+  }
+
+  const { rows } = await (async () => {
+    const { createDatabase } = await import('@shapesweep/db');
+    const probe = createDatabase({ url: databaseUrl, poolMax: 1 });
+    try {
+      return await probe.pool.query<{ version: string }>('SELECT version()');
+    } finally {
+      await probe.close();
+    }
+  })();
+  const report = {
+    benchmark: 'api',
+    date: new Date().toISOString(),
+    machine: {
+      cpuModel: os.cpus()[0]?.model ?? 'unknown',
+      cores: os.cpus().length,
+      memoryGiB: Math.round((os.totalmem() / 2 ** 30) * 10) / 10,
+      loadAverage1m: Math.round(os.loadavg()[0]! * 100) / 100,
+      node: process.version,
+      platform: `${os.platform()} ${os.release()}`,
+      postgres: rows[0]?.version ?? 'unknown',
+    },
+    settings: { runs: RUNS, points: POINTS, curve: CURVE, cells: CELLS, requests: REQUESTS, durationSeconds: DURATION_S, connections: CONNECTIONS },
+    results,
+  };
+  mkdirSync(path.dirname(OUT), { recursive: true });
+  writeFileSync(OUT, `${JSON.stringify(report, null, 2)}\n`);
+  process.stdout.write(`${JSON.stringify(report, null, 2)}\n`);
+}
+
+main().catch((err: unknown) => {
+  process.stderr.write(`bench:api failed: ${err instanceof Error ? err.stack ?? err.message : String(err)}\n`);
+  process.exit(1);
+});
