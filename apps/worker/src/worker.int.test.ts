@@ -141,7 +141,7 @@ describe('training worker', () => {
     const isolated = startWorker(h, { DATABASE_URL: url.toString(), TRAIN_QUEUE: queue.name });
     workers.push(isolated);
     try {
-      const p = await seedRun(h, { training: tinyTraining({ pretrainSteps: 24, checkpointEvery: 4 }) });
+      const p = await seedRun(h, { training: tinyTraining({ pretrainSteps: 16, checkpointEvery: 4 }) });
       await enqueue(h, p, p.runId, { queue });
       await trainingPast(p.runId, 2);
       await h.db.pool.query(`ALTER ROLE ${role} NOLOGIN`);
@@ -164,7 +164,7 @@ describe('training worker', () => {
   });
 
   it('on SIGTERM stops at a step boundary, checkpoints, hands the job back and exits; another worker resumes it', async () => {
-    const p = await seedRun(h, { training: tinyTraining({ pretrainSteps: 24, checkpointEvery: 4 }) });
+    const p = await seedRun(h, { training: tinyTraining({ pretrainSteps: 16, checkpointEvery: 4 }) });
     await enqueue(h, p, p.runId);
     const holder = await trainingPast(p.runId, 3);
     const workerId = (await run(p.runId)).workerId;
@@ -184,7 +184,7 @@ describe('training worker', () => {
   });
 
   it('after a SIGKILL of its worker, the cell completes on another worker resumed from its last checkpoint', async () => {
-    const p = await seedRun(h, { training: tinyTraining({ pretrainSteps: 24, checkpointEvery: 4 }) });
+    const p = await seedRun(h, { training: tinyTraining({ pretrainSteps: 16, checkpointEvery: 4 }) });
     await enqueue(h, p, p.runId);
     const holder = await trainingPast(p.runId, 6);
     await waitFor('a checkpoint', async () => ((await h.db.prisma.checkpoint.count({ where: { runId: p.runId } })) > 0 ? true : undefined));
