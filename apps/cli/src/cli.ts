@@ -21,6 +21,9 @@ function parseArgsMessage(err: Error): string {
 
 /** Exit status for an error thrown by a command. */
 export function exitCodeFor(err: unknown): number {
+  // Errors that know their status (the API client's: 4xx → 2, 5xx → 1, unreachable → 3).
+  const own = (err as { exitCode?: unknown } | null)?.exitCode;
+  if (typeof own === 'number' && Number.isInteger(own)) return own;
   if (err instanceof UsageError || isShapeError(err)) return EXIT.usage;
   if (isShapesweepError(err)) return err.status >= 400 && err.status < 500 ? EXIT.usage : EXIT.failure;
   return EXIT.failure;

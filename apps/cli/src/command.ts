@@ -9,6 +9,8 @@ export const EXIT = {
   failure: 1,
   /** The command was asked for something invalid: bad flags, unknown names, an invalid spec, a 4xx reply. */
   usage: 2,
+  /** The API could not be reached (connection refused, DNS, timeout). */
+  unreachable: 3,
 } as const;
 
 /** Everything a command may reach outside itself. main.ts binds it to the process; tests to buffers. */
@@ -25,6 +27,10 @@ export interface CliIo {
   readonly fetch: typeof fetch;
   /** Aborted on SIGINT/SIGTERM so long-running commands (watch) can stop cleanly. */
   readonly signal?: AbortSignal;
+  /** Whether stdout is a terminal (watch redraws in place there). @defaultValue false */
+  readonly isTTY?: boolean;
+  /** Terminal width in columns, when stdout is a terminal. @defaultValue 100 */
+  readonly columns?: number;
 }
 
 /** An invalid invocation: printed as one line on stderr, exit status 2. */

@@ -27,7 +27,7 @@ export function rootHelp(commands: readonly Command[], version: string): string 
     ...commands.map((c) => `  ${c.name.padEnd(width)}  ${c.summary}`),
     `  ${'help'.padEnd(width)}  Show help for a command`,
     '',
-    'Run `shapesweep <command> --help` for its options. Exit status: 0 ok, 1 failure, 2 invalid input.',
+    'Run `shapesweep <command> --help` for its options. Exit status: 0 ok, 1 failure, 2 invalid input, 3 API unreachable.',
     '',
   ].join('\n');
 }

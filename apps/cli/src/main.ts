@@ -13,4 +13,6 @@ process.exitCode = await runCli(process.argv.slice(2), {
   cwd: process.cwd(),
   fetch: globalThis.fetch,
   signal: controller.signal,
+  isTTY: process.stdout.isTTY === true,
+  columns: process.stdout.columns ?? 100,
 });
