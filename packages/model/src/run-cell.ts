@@ -110,6 +110,7 @@ export async function runCell(config: RunCellConfig, hooks: CellHooks): Promise<
     progress: resume?.trainer.progress ?? ZERO_PROGRESS,
     scores: resume?.trainer.scores ?? [],
     pretrainEval: resume?.trainer.pretrainEval ?? null,
+    skipPretraining: config.skipPretraining === true,
     lastCheckpointStep: resume?.step ?? -1,
   });
   try {
@@ -222,6 +223,9 @@ function checkResumable(checkpoint: Checkpoint, config: RunCellConfig): void {
   const details: string[] = [];
   if (JSON.stringify(checkpoint.shape) !== JSON.stringify(config.shape)) details.push(`shape: checkpoint ${JSON.stringify(checkpoint.shape)}, run ${JSON.stringify(config.shape)}`);
   if (checkpoint.seed !== config.seed) details.push(`seed: checkpoint ${checkpoint.seed}, run ${config.seed}`);
+  if (checkpoint.trainer.skipPretraining !== (config.skipPretraining === true)) {
+    details.push(`skipPretraining: checkpoint ${checkpoint.trainer.skipPretraining}, run ${config.skipPretraining === true}`);
+  }
   if (JSON.stringify(checkpoint.training) !== JSON.stringify(TrainingConfigSchema.parse(config.training))) details.push('training: the checkpoint was written with another training config');
   if (details.length > 0) throw new ShapesweepError('CHECKPOINT_INVALID', `The latest checkpoint of run ${config.runId} belongs to a different configuration`, { details });
 }

@@ -22,6 +22,7 @@ function makeCheckpoint(step: number, overrides: Partial<Checkpoint> = {}): Chec
       pretrainEval: null,
       scores: [],
       monitor: { steps: step, smoothedLoss: 3.2, bestSmoothedLoss: 3.1 },
+      skipPretraining: false,
     },
     // Values chosen to include NaN, -0 and a subnormal: a bit-exact round trip must keep them all.
     weights: new Map([

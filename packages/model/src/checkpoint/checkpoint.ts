@@ -48,6 +48,8 @@ export const TrainerStateSchema = z.strictObject({
   /** Scores of the finetuning tasks finished so far. */
   scores: z.array(DownstreamScoreSchema),
   monitor: MonitorStateSchema,
+  /** True for the no-pretraining baseline (finetuning from the initial weights, steps numbered from 1). */
+  skipPretraining: z.boolean(),
 });
 export type TrainerState = z.infer<typeof TrainerStateSchema>;
 

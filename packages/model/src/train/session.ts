@@ -29,6 +29,8 @@ export interface SessionOptions {
   readonly progress: Progress;
   readonly scores: readonly DownstreamScoreResult[];
   readonly pretrainEval: PretrainEval | null;
+  /** The no-pretraining baseline (recorded in checkpoints so a resume cannot mix the two). */
+  readonly skipPretraining: boolean;
   /** Step of the checkpoint this attempt resumed from (-1 for a fresh run). */
   readonly lastCheckpointStep: number;
 }
@@ -141,7 +143,7 @@ export class TrainingSession {
       training,
       tokenizer,
       dataState: snapshot.dataState,
-      trainer: { progress: this.progress(), pretrainEval: this.pretrainEval, scores: this.scores, monitor: snapshot.monitor },
+      trainer: { progress: this.progress(), pretrainEval: this.pretrainEval, scores: this.scores, monitor: snapshot.monitor, skipPretraining: this.options.skipPretraining },
       weights: model.getWeights(),
       optimizer: snapshot.optimizer.exportState(),
       baseWeights: snapshot.baseWeights,
