@@ -147,13 +147,13 @@ describe('MetricIngest', () => {
     });
 
     it('keeps failed batches, retries with backoff and loses no point once Postgres is back', async () => {
-      const retries: number[] = [];
+      const retries: Array<{ attempt: number; delayMs: number }> = [];
       const ingest = new MetricIngest(viaProxy.pool, {
         maxBatchPoints: 100,
         flushIntervalMs: 10,
         retryInitialMs: 10,
         retryMaxMs: 50,
-        onRetry: (_err, attempt) => retries.push(attempt),
+        onRetry: (_err, attempt, delayMs) => retries.push({ attempt, delayMs }),
       });
       await ingest.add(curve('run-d', 100, ['train_loss']));
       await ingest.flush();
@@ -169,7 +169,13 @@ describe('MetricIngest', () => {
       await ingest.close();
       const rows = await stored('run-d');
       expect(rows.map((r) => r.step)).toEqual(Array.from({ length: 350 }, (_, i) => i));
-      expect(retries.slice(0, 3)).toEqual([1, 2, 3]);
+      // Exponential backoff with jitter: attempt k waits between half and all of min(retryMaxMs, 10 ms · 2^(k-1)).
+      expect(Math.max(...retries.map((r) => r.attempt))).toBeGreaterThanOrEqual(2);
+      for (const { attempt, delayMs } of retries) {
+        const ceilingMs = Math.min(50, 10 * 2 ** (attempt - 1));
+        expect(delayMs).toBeGreaterThanOrEqual(ceilingMs / 2);
+        expect(delayMs).toBeLessThanOrEqual(ceilingMs);
+      }
     });
 
     it('makes add() wait once maxBufferedPoints are held, never holding more, and dropping nothing', async () => {

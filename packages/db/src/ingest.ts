@@ -48,6 +48,11 @@ export interface MetricIngestOptions {
   retryInitialMs?: number;
   /** Cap of the retry delay. @defaultValue 5000 */
   retryMaxMs?: number;
+  /**
+   * Batches written at the same time, each on its own connection (the pool must allow that many). Two keep
+   * Postgres busy while the next batch is prepared and let the COPYs use two cores. @defaultValue 2
+   */
+  concurrency?: number;
   /** How batches reach Postgres. @defaultValue 'copy' */
   method?: IngestMethod;
   /** Called on every failed write attempt before it is retried (log it). @defaultValue no-op */
@@ -91,16 +96,23 @@ export class MetricIngest {
   readonly #retryInitialMs: number;
   readonly #retryMaxMs: number;
   readonly #method: IngestMethod;
+  readonly #concurrency: number;
   readonly #onRetry: NonNullable<MetricIngestOptions['onRetry']>;
   readonly #onDropped: NonNullable<MetricIngestOptions['onDropped']>;
 
-  /** Points accepted and not yet committed, oldest first; the head batch may be in flight. */
+  /** Points accepted and not yet handed to a writer, oldest first. */
   #buffer: MetricPointInput[] = [];
+  /** Points in batches being written (retried until they commit); they count against maxBufferedPoints. */
+  #inFlightPoints = 0;
+  /** Writers running (≤ concurrency). */
+  #activeWriters = 0;
+  /** flush() calls in progress: while any runs, partial batches go out without waiting for the timer. */
+  #flushing = 0;
+  /** Resolved whenever a batch commits (flush() waits on it). */
+  #batchDone: Array<() => void> = [];
   /** add() calls waiting for room, FIFO so that points keep their order. */
   #waiters: Waiter[] = [];
   #timer: NodeJS.Timeout | undefined;
-  /** The writer loop, while one runs. */
-  #writing: Promise<void> | undefined;
   /** Set by close(): later add() calls reject. */
   #closed = false;
   /** runId → phase → name → metric_series.id; nested so the per-point lookup builds no key string. */
@@ -115,6 +127,7 @@ export class MetricIngest {
     this.#maxBufferedPoints = positive('maxBufferedPoints', options.maxBufferedPoints ?? 200_000);
     this.#retryInitialMs = positive('retryInitialMs', options.retryInitialMs ?? 100);
     this.#retryMaxMs = positive('retryMaxMs', options.retryMaxMs ?? 5000);
+    this.#concurrency = positive('concurrency', options.concurrency ?? 2);
     this.#method = options.method ?? 'copy';
     this.#onRetry = options.onRetry ?? (() => {});
     this.#onDropped = options.onDropped ?? (() => {});
@@ -122,7 +135,7 @@ export class MetricIngest {
 
   /** Points accepted and not yet committed (the in-flight batch included); never above maxBufferedPoints. */
   get bufferedPoints(): number {
-    return this.#buffer.length;
+    return this.#buffer.length + this.#inFlightPoints;
   }
 
   /** Points of add() calls still waiting for room (backpressure in effect when > 0). */
@@ -156,9 +169,14 @@ export class MetricIngest {
 
   /** Resolves once every point accepted so far is committed (retrying through outages as long as it takes). */
   async flush(): Promise<void> {
-    while (this.#buffer.length > 0 || this.#waiters.length > 0 || this.#writing !== undefined) {
-      this.#kick(true);
-      await this.#writing;
+    this.#flushing++;
+    try {
+      while (this.#buffer.length > 0 || this.#waiters.length > 0 || this.#activeWriters > 0) {
+        this.#kick();
+        await new Promise<void>((resolve) => this.#batchDone.push(resolve));
+      }
+    } finally {
+      this.#flushing--;
     }
   }
 
@@ -170,7 +188,7 @@ export class MetricIngest {
   }
 
   #hasRoomFor(count: number): boolean {
-    const held = this.#buffer.length;
+    const held = this.#buffer.length + this.#inFlightPoints;
     // An add() larger than the whole bound is admitted into an empty buffer, or it could never be admitted.
     return held + count <= this.#maxBufferedPoints || held === 0;
   }
@@ -181,17 +199,18 @@ export class MetricIngest {
     this.#kick();
   }
 
-  /** Starts the writer now (batch full, or forced) or arms the interval timer. */
-  #kick(force = false): void {
-    if (this.#writing !== undefined) return;
-    if (force || this.#buffer.length >= this.#maxBatchPoints || this.#waiters.length > 0) {
+  /**
+   * Hands batches to idle writers: full batches at once; a partial one only when a flush is waiting, add() calls
+   * are blocked on room, or the interval timer fired (otherwise the timer is armed).
+   */
+  #kick(timerFired = false): void {
+    while (this.#activeWriters < this.#concurrency && this.#buffer.length > 0) {
+      const due = this.#buffer.length >= this.#maxBatchPoints || timerFired || this.#flushing > 0 || this.#waiters.length > 0;
+      if (!due) break;
       this.#clearTimer();
-      this.#writing = this.#writeLoop().finally(() => {
-        this.#writing = undefined;
-        // Points that arrived during the last write and do not fill a batch wait for the timer.
-        if (this.#buffer.length > 0) this.#kick();
-      });
-    } else if (this.#buffer.length > 0 && this.#timer === undefined) {
+      this.#startWriter(this.#buffer.splice(0, this.#maxBatchPoints));
+    }
+    if (this.#buffer.length > 0 && this.#timer === undefined && this.#activeWriters < this.#concurrency) {
       this.#timer = setTimeout(() => {
         this.#timer = undefined;
         this.#kick(true);
@@ -201,22 +220,22 @@ export class MetricIngest {
     }
   }
 
+  #startWriter(batch: MetricPointInput[]): void {
+    this.#activeWriters++;
+    this.#inFlightPoints += batch.length;
+    // #writeWithRetry never rejects: it retries until the batch commits (or its points are dropped as orphans).
+    void this.#writeWithRetry(batch).then(() => {
+      this.#activeWriters--;
+      this.#inFlightPoints -= batch.length;
+      this.#admitWaiters();
+      this.#kick();
+      for (const resolve of this.#batchDone.splice(0)) resolve();
+    });
+  }
+
   #clearTimer(): void {
     if (this.#timer !== undefined) clearTimeout(this.#timer);
     this.#timer = undefined;
-  }
-
-  async #writeLoop(): Promise<void> {
-    while (this.#buffer.length > 0) {
-      const batch = this.#buffer.slice(0, this.#maxBatchPoints);
-      // The batch stays at the head of the buffer until it commits, so it keeps counting against the bound.
-      await this.#writeWithRetry(batch);
-      this.#buffer.splice(0, batch.length);
-      this.#admitWaiters();
-      // Only full batches go out back-to-back; a partial tail waits for the timer unless a flush forced it (the
-      // forced caller loops in flush()).
-      if (this.#buffer.length < this.#maxBatchPoints && this.#waiters.length === 0) break;
-    }
   }
 
   #admitWaiters(): void {
@@ -244,7 +263,7 @@ export class MetricIngest {
         // Full jitter keeps many workers from hammering a recovering Postgres in lock-step.
         const ceilingMs = Math.min(this.#retryMaxMs, this.#retryInitialMs * 2 ** Math.min(attempt - 1, 20));
         const delayMs = Math.round(ceilingMs / 2 + (Math.random() * ceilingMs) / 2);
-        this.#onRetry(error, attempt, delayMs);
+        callSafely(() => this.#onRetry(error, attempt, delayMs));
         await sleep(delayMs);
       }
     }
@@ -270,7 +289,8 @@ export class MetricIngest {
     if (dropped !== undefined) {
       this.#stats.dropped += dropped.length;
       const runs = [...new Set(dropped.map((p) => p.runId))];
-      this.#onDropped(dropped, `run ${runs.join(', ')} does not exist`);
+      const reported = dropped;
+      callSafely(() => this.#onDropped(reported, `run ${runs.join(', ')} does not exist`));
     }
     return rows;
   }
@@ -514,6 +534,15 @@ function isConnectionError(err: Error): boolean {
   if (typeof code !== 'string') return true; // socket errors carry Node codes or none; drop the connection to be safe
   // 08: connection exception; 57P01-03: admin shutdown / crash shutdown / cannot connect now.
   return code.startsWith('08') || code.startsWith('57P') || code.startsWith('E');
+}
+
+/** A throwing callback (a logger) must not stall the writer, whose promise chain has nobody to reject to. */
+function callSafely(fn: () => void): void {
+  try {
+    fn();
+  } catch {
+    // ignored on purpose: see above
+  }
 }
 
 function positive(name: string, value: number): number {

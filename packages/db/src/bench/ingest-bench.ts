@@ -4,7 +4,7 @@
 //
 // Env: DATABASE_URL (default local), BENCH_POINTS (MetricIngest points per variant, default 1,000,000),
 // BENCH_CREATEMANY_POINTS (default 50,000: createMany is slow enough that a subset measures its rate well).
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -91,6 +91,44 @@ async function timeCreateMany(db: TestDatabase, points: MetricPointInput[]): Pro
   return (performance.now() - start) / 1000;
 }
 
+const APPLICATION_NAME = `shapesweep-ingest-bench-${process.pid}`;
+/** Linux reports process CPU time in clock ticks; 100 per second on every mainstream kernel build. */
+const CLOCK_TICKS_PER_SECOND = 100;
+
+/**
+ * CPU seconds (user + system) used so far by this process and by the Postgres backends serving the bench's pool,
+ * read from /proc when Postgres runs on this machine (null otherwise). On a shared machine wall-clock throughput
+ * depends on what else runs; points per CPU-second does not, and tells what a dedicated machine would reach.
+ */
+async function cpuSnapshot(db: TestDatabase): Promise<{ node: number; postgres: Map<number, number> | null }> {
+  const usage = process.cpuUsage();
+  const node = (usage.user + usage.system) / 1e6;
+  const { rows } = await db.pool.query<{ pid: number }>('SELECT pid FROM pg_stat_activity WHERE application_name = $1', [APPLICATION_NAME]);
+  const postgres = new Map<number, number>();
+  for (const { pid } of rows) {
+    try {
+      // Fields after the parenthesised command name: utime and stime are the 12th and 13th.
+      const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+      const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+      postgres.set(pid, (Number(fields[11]) + Number(fields[12])) / CLOCK_TICKS_PER_SECOND);
+    } catch {
+      return { node, postgres: null };
+    }
+  }
+  return { node, postgres };
+}
+
+function cpuSecondsBetween(
+  before: Awaited<ReturnType<typeof cpuSnapshot>>,
+  after: Awaited<ReturnType<typeof cpuSnapshot>>,
+): { node: number; postgres: number | null } {
+  const node = after.node - before.node;
+  if (before.postgres === null || after.postgres === null) return { node, postgres: null };
+  let postgres = 0;
+  for (const [pid, seconds] of after.postgres) postgres += seconds - (before.postgres.get(pid) ?? 0);
+  return { node, postgres };
+}
+
 async function count(db: TestDatabase): Promise<number> {
   const { rows } = await db.pool.query<{ n: string }>('SELECT count(*) AS n FROM metric_value');
   return Number(rows[0]!.n);
@@ -100,13 +138,13 @@ async function main(): Promise<void> {
   const url = process.env['DATABASE_URL'] ?? 'postgresql://postgres@127.0.0.1:5432/shapesweep';
   const pointsPerVariant = Number(process.env['BENCH_POINTS'] ?? 1_000_000);
   const createManyPoints = Number(process.env['BENCH_CREATEMANY_POINTS'] ?? 50_000);
-  const db = await createTestDatabase({ url, poolMax: 4 });
+  const db = await createTestDatabase({ url, poolMax: 4, applicationName: APPLICATION_NAME });
   try {
-    const results: Record<string, { points: number; seconds: number; pointsPerSecond: number }> = {};
-    const variants: Array<[string, (seed: number) => Promise<[number, number]>]> = [
-      ['copy', async (seed) => { const p = makePoints(pointsPerVariant, seed); return [p.length, await timeIngest(db, 'copy', p)]; }],
-      ['unnest', async (seed) => { const p = makePoints(pointsPerVariant, seed); return [p.length, await timeIngest(db, 'unnest', p)]; }],
-      ['prismaCreateMany', async (seed) => { const p = makePoints(createManyPoints, seed); return [p.length, await timeCreateMany(db, p)]; }],
+    const results: Record<string, { points: number; seconds: number; pointsPerSecond: number; cpuSeconds: { node: number; postgres: number | null }; pointsPerCpuSecond: number | null }> = {};
+    const variants: Array<[string, number, (points: MetricPointInput[]) => Promise<number>]> = [
+      ['copy', pointsPerVariant, (points) => timeIngest(db, 'copy', points)],
+      ['unnest', pointsPerVariant, (points) => timeIngest(db, 'unnest', points)],
+      ['prismaCreateMany', createManyPoints, (points) => timeCreateMany(db, points)],
     ];
     // Warm-up: JIT, connections, Prisma's query compiler, Postgres caches.
     await seedRuns(db, 0);
@@ -114,15 +152,26 @@ async function main(): Promise<void> {
     await timeIngest(db, 'unnest', makePoints(20_000, 0).map((p) => ({ ...p, phase: 'warm' })));
     await timeCreateMany(db, makePoints(10_000, 0).map((p) => ({ ...p, phase: 'warm2' })));
     let seed = 1;
-    for (const [name, run] of variants) {
+    for (const [name, pointCount, run] of variants) {
       // Each variant starts from an empty table and fresh runs, so none pays for another's index growth.
       await db.pool.query('TRUNCATE metric_value, metric_series');
       await db.pool.query('VACUUM ANALYZE metric_value');
       await seedRuns(db, seed);
-      const [points, seconds] = await run(seed);
+      // Generated outside the measured window: making half a million Date objects is not the ingest's cost.
+      const input = makePoints(pointCount, seed);
+      const points = input.length;
+      const cpuBefore = await cpuSnapshot(db);
+      const seconds = await run(input);
+      const cpu = cpuSecondsBetween(cpuBefore, await cpuSnapshot(db));
       const stored = await count(db);
       if (stored !== points) throw new Error(`${name}: ${stored} rows stored for ${points} points`);
-      results[name] = { points, seconds: round(seconds, 3), pointsPerSecond: Math.round(points / seconds) };
+      results[name] = {
+        points,
+        seconds: round(seconds, 3),
+        pointsPerSecond: Math.round(points / seconds),
+        cpuSeconds: { node: round(cpu.node, 2), postgres: cpu.postgres === null ? null : round(cpu.postgres, 2) },
+        pointsPerCpuSecond: cpu.postgres === null ? null : Math.round(points / (cpu.node + cpu.postgres)),
+      };
       seed++;
     }
     const best = Math.max(results['copy']!.pointsPerSecond, results['unnest']!.pointsPerSecond);
@@ -138,7 +187,11 @@ async function main(): Promise<void> {
         platform: `${os.platform()} ${os.release()}`,
         postgres: (await db.pool.query<{ v: string }>('SELECT version() AS v')).rows[0]!.v,
       },
-      settings: { runs: RUNS, addChunkPoints: ADD_CHUNK, maxBatchPoints: 5000, createManyBatchPoints: 5000 },
+      settings: { runs: RUNS, addChunkPoints: ADD_CHUNK, maxBatchPoints: 5000, concurrency: 2, createManyBatchPoints: 5000 },
+      notes:
+        'pointsPerSecond is wall clock on this machine as it was (see loadAverage1m: other processes compete for the ' +
+        'cores). pointsPerCpuSecond divides by the CPU time of this process plus its Postgres backends (WAL writer ' +
+        'and fsync waits excluded), i.e. roughly the rate one dedicated core would sustain.',
       results,
       speedupVsCreateMany: round(best / results['prismaCreateMany']!.pointsPerSecond, 1),
       targets: { pointsPerSecond: 250_000, speedupVsCreateMany: 20 },

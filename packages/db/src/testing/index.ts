@@ -17,6 +17,8 @@ export interface TestDatabaseOptions {
   migrate?: boolean;
   /** Migrations folder. Default: the repository's prisma/migrations. */
   migrationsDir?: string;
+  /** `application_name` of the pool's connections. Default: `shapesweep`. */
+  applicationName?: string;
 }
 
 export interface TestDatabase extends Database {
@@ -40,7 +42,7 @@ export async function createTestDatabase(options: TestDatabaseOptions = {}): Pro
     await withClient(baseUrl, (client) => client.query(`DROP SCHEMA IF EXISTS "${schema}" CASCADE`));
     throw err;
   }
-  const db = createDatabase({ url, poolMax: options.poolMax ?? 5 });
+  const db = createDatabase({ url, poolMax: options.poolMax ?? 5, ...(options.applicationName === undefined ? {} : { applicationName: options.applicationName }) });
   let dropping: Promise<void> | undefined;
   return {
     ...db,
