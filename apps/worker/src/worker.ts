@@ -17,7 +17,7 @@ import os from 'node:os';
 import { randomBytes } from 'node:crypto';
 import { fileURLToPath } from 'node:url';
 import path from 'node:path';
-import { DelayedError, UnrecoverableError, WaitingError, Worker, type Job } from 'bullmq';
+import { DelayedError, Queue, UnrecoverableError, WaitingError, Worker, type Job } from 'bullmq';
 import { Redis } from 'ioredis';
 import type { Logger } from 'pino';
 import { MetricIngest, type Database } from '@shapesweep/db';
@@ -71,6 +71,8 @@ interface ActiveRun {
 
 /** Run ids cancelled recently, kept this long (ms) so a job that starts just after its cancel still sees it. */
 const CANCEL_MEMORY_MS = 10 * 60_000;
+/** Per-step training curves; every other metric is an evaluation and also goes to the event stream (run.metrics). */
+const TRAINING_METRICS = new Set(['train_loss', 'lr', 'grad_norm', 'tokens_per_s']);
 /** Final writes (completion, failure) keep retrying through a Postgres outage for about this long. */
 const FINAL_WRITE_RETRY: RetryOptions = { attempts: 40, baseDelayMs: 250, maxDelayMs: 5_000 };
 /** Status reads at job start: a short outage is waited out, a long one fails the attempt (BullMQ retries). */
@@ -99,6 +101,7 @@ export function createTrainingWorker(config: Readonly<WorkerConfig>, deps: Train
   let pool: SlotPool | undefined;
   let registry: WorkerRegistry | undefined;
   let bullWorker: Worker<unknown, JobReturn> | undefined;
+  let queue: Queue | undefined;
   let connection: Redis | undefined;
   let control: ControlSubscriber | undefined;
   let heartbeatTimer: NodeJS.Timeout | undefined;
@@ -185,7 +188,7 @@ export function createTrainingWorker(config: Readonly<WorkerConfig>, deps: Train
     const runPromise = trainer.run(start, {
       onReady: (name, reason) => jobLog.debug({ backend: name, reason }, 'trainer ready'),
       onMetrics: async (points: MetricPointMessage[]) => {
-        const evals = points.filter((p) => p.name.startsWith('eval_') || p.phase.startsWith('finetune:') && !p.name.startsWith('train_') && p.name !== 'lr' && p.name !== 'tokens_per_s');
+        const evals = points.filter((p) => !TRAINING_METRICS.has(p.name));
         if (evals.length > 0) void store.metricsEvent(run, evals).catch((err: unknown) => jobLog.warn({ err: (err as Error).message }, 'run.metrics event not written'));
         await ingest.add(points.map((p) => ({ runId: run.id, ...p })));
       },
@@ -276,12 +279,28 @@ export function createTrainingWorker(config: Readonly<WorkerConfig>, deps: Train
     throw new DelayedError();
   }
 
+  /**
+   * A run whose worker died stays RUNNING in Postgres while BullMQ hands its job to someone else. When BullMQ gives up
+   * instead (stalled more than MAX_STALLED_COUNT times), nobody would ever finish the row: fail it here.
+   */
+  async function failAbandonedRuns(): Promise<void> {
+    if (queue === undefined) return;
+    const orphans = await store.runningOnDeadWorkers(50);
+    for (const run of orphans) {
+      const job = await queue.getJob(run.id);
+      if (job === undefined || (await job.getState()) !== 'failed') continue;
+      const reason = `job failed in the queue after its worker died: ${job.failedReason ?? 'unknown reason'}`;
+      if (await store.fail(run, 'INTERNAL', reason)) log.warn({ runId: run.id, reason }, 'failed an abandoned run');
+    }
+  }
+
   async function heartbeat(): Promise<void> {
     if (registry === undefined) return;
     try {
       await registry.heartbeat();
       const lost = await registry.markStale(config.STALE_WORKER_MS);
       if (lost.length > 0) log.warn({ workers: lost }, 'marked stale workers LOST');
+      await failAbandonedRuns();
     } catch (err) {
       log.warn({ err: (err as Error).message }, 'worker heartbeat not written');
     }
@@ -339,6 +358,7 @@ export function createTrainingWorker(config: Readonly<WorkerConfig>, deps: Train
         // Retries of internal moves (e.g. completing a job during a Redis blip), in ms.
         runRetryDelay: 1_000,
       });
+      queue = new Queue(config.TRAIN_QUEUE, { connection });
       bullWorker.on('error', (err) => log.error({ err: err.message }, 'bullmq worker error'));
       bullWorker.on('stalled', (jobId) => log.warn({ jobId }, 'job stalled (its worker died); back to wait'));
       void bullWorker.run().catch((err: unknown) => log.error({ err: (err as Error).message }, 'bullmq worker stopped'));
@@ -370,6 +390,7 @@ export function createTrainingWorker(config: Readonly<WorkerConfig>, deps: Train
           ['unsubscribe from cancels', async () => control?.close()],
           ['flush metric points', async () => Promise.race([ingest.close(), sleepMs(Math.max(0, deadline - Date.now()))])],
           ['mark the worker STOPPED', async () => registry?.markStopped()],
+          ['close the queue handle', async () => queue?.close()],
           ['close the redis connection', async () => connection?.quit()],
         ];
         for (const [name, step] of steps) {
