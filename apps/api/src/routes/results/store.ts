@@ -21,18 +21,21 @@ export function costSql(axis: CostAxis): string {
 }
 
 /**
- * SQL for the quality value and its parameters, numbered from `firstParam`. A task without an explicit metric reads
- * `accuracy` when the task has it, else the first metric by name, so every run is ranked by the same metric kind.
+ * SQL for the quality value: an expression over `r` plus, for a task, a join. A task without an explicit metric
+ * reads `accuracy` when the task has it, else its first metric by name, so every run is ranked by the same metric
+ * kind. The task's scores are picked once with DISTINCT ON and hash-joined: a correlated subquery per run cost one
+ * index descent per row (10,000 runs → ~0.4 s on a loaded machine).
  */
-function qualitySql(quality: Quality, firstParam: number): { sql: string; params: unknown[] } {
+function qualitySql(quality: Quality, firstParam: number): { join: string; sql: string; params: unknown[] } {
   switch (quality.kind) {
-    case 'downstream': return { sql: 'r.downstream_mean', params: [] };
-    case 'upstream': return { sql: 'r.neg_log_perplexity', params: [] };
+    case 'downstream': return { join: '', sql: 'r.downstream_mean', params: [] };
+    case 'upstream': return { join: '', sql: 'r.neg_log_perplexity', params: [] };
     case 'task':
       return {
-        sql: `(SELECT d.value FROM downstream_score d WHERE d.run_id = r.id AND d.task = $${firstParam}
-                 AND ($${firstParam + 1}::text IS NULL OR d.metric = $${firstParam + 1}::text)
-               ORDER BY (d.metric = 'accuracy') DESC, d.metric LIMIT 1)`,
+        join: `JOIN (SELECT DISTINCT ON (d.run_id) d.run_id, d.value FROM downstream_score d
+                      WHERE d.task = $${firstParam} AND ($${firstParam + 1}::text IS NULL OR d.metric = $${firstParam + 1}::text)
+                      ORDER BY d.run_id, (d.metric = 'accuracy') DESC, d.metric) ts ON ts.run_id = r.id`,
+        sql: 'ts.value',
         params: [quality.task, quality.metric],
       };
   }
@@ -96,18 +99,23 @@ export async function queryResults(
   const [k1, k2, k3] = sortKeysSql(options.sort);
   const p = 5 + quality.params.length;
   const after = options.after;
+  // Rank on narrow rows first; only the page's rows are then read in full.
   const { rows } = await db.pool.query<RawRun & { value: number; flops: number; k1: number; k2: number; k3: number }>(
     `WITH q AS (
-       SELECT ${RUN_COLUMNS}, r.params::float8 AS params_f, ${FLOPS_SQL} AS flops, ${quality.sql} AS value
-         FROM run r
+       SELECT r.id, r.params::float8 AS params_f, ${FLOPS_SQL} AS flops, r.wall_seconds, ${quality.sql} AS value
+         FROM run r ${quality.join}
         WHERE ${scope.sql}
+     ), page AS (
+       SELECT q.id, q.value, q.flops, ${k1} AS k1, ${k2} AS k2, ${k3} AS k3 FROM q
+        WHERE q.value IS NOT NULL AND q.value = q.value
+          ${options.sort === 'wallSeconds' ? 'AND q.wall_seconds IS NOT NULL' : ''}
+          AND ($${p}::float8 IS NULL OR (${k1}, ${k2}, ${k3}, q.id) > ($${p}::float8, $${p + 1}::float8, $${p + 2}::float8, $${p + 3}::text))
+        ORDER BY ${k1}, ${k2}, ${k3}, q.id
+        LIMIT $${p + 4}
      )
-     SELECT q.*, ${k1} AS k1, ${k2} AS k2, ${k3} AS k3 FROM q
-      WHERE q.value IS NOT NULL AND q.value = q.value
-        ${options.sort === 'wallSeconds' ? 'AND q.wall_seconds IS NOT NULL' : ''}
-        AND ($${p}::float8 IS NULL OR (${k1}, ${k2}, ${k3}, q.id) > ($${p}::float8, $${p + 1}::float8, $${p + 2}::float8, $${p + 3}::text))
-      ORDER BY ${k1}, ${k2}, ${k3}, q.id
-      LIMIT $${p + 4}`,
+     SELECT ${RUN_COLUMNS}, page.value, page.flops, page.k1, page.k2, page.k3
+       FROM page JOIN run r ON r.id = page.id
+      ORDER BY page.k1, page.k2, page.k3, page.id`,
     [...scope.params, ...quality.params, after?.[0] ?? null, after?.[1] ?? null, after?.[2] ?? null, after?.[3] ?? null, options.limit],
   );
   const scoreMap = await scoresFor(db, rows.map((r) => r.id));
@@ -144,7 +152,7 @@ export async function axisPoints(db: Database, scope: Scope, x: CostAxis, qualit
   const q = qualitySql(quality, 5);
   const { rows } = await db.pool.query<AxisPoint>(
     `SELECT id, x, y FROM (
-       SELECT r.id, ${costSql(x)} AS x, ${q.sql} AS y FROM run r WHERE ${where.sql}
+       SELECT r.id, ${costSql(x)} AS x, ${q.sql} AS y FROM run r ${q.join} WHERE ${where.sql}
      ) t WHERE x IS NOT NULL AND y IS NOT NULL`,
     [...where.params, ...q.params],
   );
