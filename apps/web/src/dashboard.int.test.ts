@@ -5,80 +5,19 @@
 // is open. Screenshots go to test-results/ at the repository root.
 //
 // Nothing is built here: `npm test` builds first (apps/web/dist, apps/api/dist).
-import { spawn, type ChildProcess } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestDatabase, type TestDatabase } from '@shapesweep/db/testing';
+import { API_MAIN, CHROMIUM, CHROMIUM_ARGS, removeQueueKeys, REPO_ROOT as ROOT, startApi, WEB_DIST, type ApiProcess } from './test-support/api-process.js';
 import { completeLiveRun, FINISHED_CELLS, progressLiveRun, seedSweep, startLiveRun, TASKS, TOTAL_STEPS, type SeededSweep } from './test-support/seed.js';
 
-const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..', '..');
-const API_MAIN = path.join(ROOT, 'apps', 'api', 'dist', 'main.js');
-const WEB_DIST = path.join(ROOT, 'apps', 'web', 'dist');
 const SCREENSHOTS = path.join(ROOT, 'test-results');
-const CHROMIUM = process.env['CHROMIUM_PATH'] ?? '/usr/bin/chromium';
-const CHROMIUM_ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
-/** How long the api may take to migrate and listen, in ms. */
-const API_START_MS = 30_000;
 /** Waits for the page to show something, in ms (SSE polls every 300 ms; result refreshes are coalesced over 1.5 s). */
 const UI_WAIT_MS = 15_000;
-
-interface ApiProcess {
-  url: string;
-  child: ChildProcess;
-  output: () => string;
-  stop(): Promise<void>;
-}
-
-/** Starts the built api and resolves with its URL once it logs that it listens (API_PORT=0 picks a free port). */
-async function startApi(env: Record<string, string>): Promise<ApiProcess> {
-  const child = spawn(process.execPath, [API_MAIN], {
-    cwd: ROOT,
-    env: { PATH: process.env['PATH'] ?? '', HOME: os.tmpdir(), LOG_LEVEL: 'info', API_HOST: '127.0.0.1', API_PORT: '0', WEB_DIST_DIR: WEB_DIST, ...env },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  let output = '';
-  const keep = (chunk: Buffer): void => {
-    // The last 20 kB is enough to explain a failure.
-    output = (output + chunk.toString('utf8')).slice(-20_000);
-  };
-  child.stdout!.on('data', keep);
-  child.stderr!.on('data', keep);
-  const url = await new Promise<string>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`the api did not start listening within ${API_START_MS} ms:\n${output}`)), API_START_MS);
-    const onData = (): void => {
-      const match = /Server listening at (http:\/\/127\.0\.0\.1:\d+)/.exec(output);
-      if (match !== null) {
-        clearTimeout(timer);
-        resolve(match[1]!);
-      }
-    };
-    child.stdout!.on('data', onData);
-    child.once('exit', (code) => {
-      clearTimeout(timer);
-      reject(new Error(`the api exited with code ${code} before listening:\n${output}`));
-    });
-  });
-  return {
-    url,
-    child,
-    output: () => output,
-    stop: () =>
-      new Promise<void>((resolve) => {
-        if (child.exitCode !== null) return resolve();
-        const kill = setTimeout(() => child.kill('SIGKILL'), 10_000);
-        child.once('exit', () => {
-          clearTimeout(kill);
-          resolve();
-        });
-        child.kill('SIGTERM');
-      }),
-  };
-}
 
 /** The number in a stat tile (e.g. "Running"). */
 async function stat(page: Page, key: string): Promise<string> {
@@ -103,16 +42,22 @@ describe('dashboard in Chromium against the real api', () => {
     mkdirSync(SCREENSHOTS, { recursive: true });
     db = await createTestDatabase();
     seeded = await seedSweep(db);
-    [api, browser] = await Promise.all([
+    // Both start at once; whichever started is kept for afterAll even when the other failed.
+    const [apiStart, browserStart] = await Promise.allSettled([
       startApi({ DATABASE_URL: db.url, REDIS_URL: 'redis://127.0.0.1:6379', TRAIN_QUEUE: queue, ADMIN_TOKEN_FILE: path.join(tokenDir, 'token') }),
       chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS, headless: true }),
     ]);
+    if (apiStart.status === 'fulfilled') api = apiStart.value;
+    if (browserStart.status === 'fulfilled') browser = browserStart.value;
+    if (apiStart.status === 'rejected') throw apiStart.reason;
+    if (browserStart.status === 'rejected') throw new Error(`Chromium at ${CHROMIUM} did not start: ${String(browserStart.reason)}`);
   });
 
   afterAll(async () => {
     await browser?.close();
     await api?.stop();
     await db?.drop();
+    await removeQueueKeys(queue);
     rmSync(tokenDir, { recursive: true, force: true });
   });
 
@@ -131,6 +76,7 @@ describe('dashboard in Chromium against the real api', () => {
 
   it('lists the seeded sweep with its runs per status', async () => {
     const page = await openPage('#/');
+    await page.screenshot({ path: path.join(SCREENSHOTS, 'dashboard-sweeps.png') });
     const row = page.locator(`tr[data-sweep-id="${seeded.sweepId}"]`);
     await expect(row.locator('a.strong').innerText()).resolves.toBe(seeded.sweepName);
     await expect(row.locator('[data-status="SUCCEEDED"]').innerText()).resolves.toBe(`${FINISHED_CELLS.length} succeeded`);
@@ -182,6 +128,8 @@ describe('dashboard in Chromium against the real api', () => {
     const step = 124;
     await progressLiveRun(db, seeded, step);
     await liveRow.locator(`.progress[data-fraction="${(step / TOTAL_STEPS).toFixed(4)}"]`).waitFor({ timeout: UI_WAIT_MS });
+    // The sweep's throughput is the running runs' reported tokens/s (8.2k for the live cell).
+    await page.locator('[data-stat="throughput"] .stat-value', { hasText: '8.2k tok/s' }).waitFor({ timeout: UI_WAIT_MS });
     await page.screenshot({ path: path.join(SCREENSHOTS, 'dashboard-sweep-live.png'), fullPage: true });
 
     await completeLiveRun(db, seeded);

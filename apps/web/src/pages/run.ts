@@ -18,7 +18,7 @@ const ACTIVE = new Set(['PENDING', 'QUEUED', 'RUNNING']);
 interface ChartSpec {
   key: string;
   title: string;
-  y: { label: string; log?: boolean };
+  y: { label: string; log?: boolean; zero?: boolean };
   /** Which curves go in: returns the series label, or null to leave the curve out. */
   pick(curve: Curve): string | null;
 }
@@ -45,7 +45,7 @@ const CHARTS: ChartSpec[] = [
   {
     key: 'run-throughput',
     title: 'Throughput',
-    y: { label: 'tokens / second' },
+    y: { label: 'tokens / second', zero: true },
     pick: (c) => (c.name === 'tokens_per_s' ? (c.phase === 'pretrain' ? 'pretrain' : taskOfPhase(c.phase)) : null),
   },
 ];
@@ -68,7 +68,7 @@ function render(detail: RunDetail, worker: WorkerView | null): string {
   ${statTiles([
     { label: 'Parameters', value: formatCompact(r.cost.params), key: 'params', hint: `${r.cost.params.toLocaleString()} parameters` },
     { label: 'Training FLOPs', value: formatCompact(r.cost.trainFlopsSpent ?? r.cost.plannedTrainFlops), key: 'flops', hint: r.cost.trainFlopsSpent === null ? 'planned' : 'spent' },
-    { label: 'Upstream neg. log-ppl', value: formatNumber(r.quality.negLogPerplexity, 3), key: 'upstream' },
+    { label: 'Neg. log-ppl', value: formatNumber(r.quality.negLogPerplexity, 3), key: 'upstream' },
     { label: 'Mean downstream', value: formatPercent(r.quality.downstreamMean), key: 'downstream' },
     { label: 'Tokens/s', value: formatMaybe(r.progress.tokensPerSecond), key: 'speed' },
     { label: 'Wall time', value: formatDuration(r.cost.wallSeconds), key: 'wall' },
@@ -97,7 +97,8 @@ function render(detail: RunDetail, worker: WorkerView | null): string {
     <section class="panel"><h3>Downstream scores</h3>${scores.length === 0 ? '<p class="empty">No scores yet.</p>' : `<table class="table" id="run-scores"><thead><tr><th>Task</th><th>Metric</th><th class="num">Value</th><th class="num">Step</th></tr></thead><tbody>${scores
       .map((x) => `<tr><td>${escapeHtml(x.task)}</td><td>${escapeHtml(x.metric)}</td><td class="num">${formatPercent(x.value)}</td><td class="num">${x.step}</td></tr>`)
       .join('')}</tbody></table>`}</section>
-    <section class="panel"><h3>Checkpoints</h3>${detail.checkpoints.length === 0 ? '<p class="empty">No checkpoints.</p>' : `<table class="table" id="run-checkpoints"><thead><tr><th>Phase</th><th class="num">Step</th><th class="num">Size</th><th>Written</th><th>Location</th></tr></thead><tbody>${detail.checkpoints
+    <section class="panel"><h3>Checkpoints</h3>${detail.checkpoints.length === 0 ? '<p class="empty">No checkpoints.</p>' : `<table class="table" id="run-checkpoints"><thead><tr><th>Phase</th><th class="num">Step</th><th class="num">Size</th><th>Written</th><th>Location</th></tr></thead><tbody>${[...detail.checkpoints]
+      .sort((a, b) => (a.phase === 'pretrain' ? 0 : 1) - (b.phase === 'pretrain' ? 0 : 1) || (a.phase < b.phase ? -1 : a.phase > b.phase ? 1 : a.step - b.step))
       .map((c) => `<tr><td>${escapeHtml(c.phase)}</td><td class="num">${c.step}</td><td class="num">${formatBytes(c.bytes)}</td><td>${escapeHtml(formatDateTime(c.createdAt))}</td><td class="mono small wrap">${escapeHtml(c.uri)}</td></tr>`)
       .join('')}</tbody></table>`}</section>
   </div>
@@ -106,9 +107,15 @@ function render(detail: RunDetail, worker: WorkerView | null): string {
     .join('')}</tbody></table>`}</section>`;
 }
 
+/** Pretraining first, then the tasks by name: the order training ran them. */
+function phaseOrder(a: Curve, b: Curve): number {
+  const rank = (c: Curve): string => `${c.phase === 'pretrain' ? 0 : 1}${c.phase}/${c.name}`;
+  return rank(a) < rank(b) ? -1 : rank(a) > rank(b) ? 1 : 0;
+}
+
 function chartSeries(spec: ChartSpec, curves: readonly Curve[]): ChartSeries[] {
   const out: ChartSeries[] = [];
-  for (const c of curves) {
+  for (const c of [...curves].sort(phaseOrder)) {
     const label = spec.pick(c);
     if (label === null) continue;
     out.push({ id: `${c.phase}/${c.name}`, label, color: PALETTE[out.length % PALETTE.length]!, points: c.points, dashed: c.name === 'eval_loss' });

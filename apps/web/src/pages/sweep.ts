@@ -6,7 +6,7 @@
 import { PALETTE } from '@shapesweep/report';
 import { apiGet, apiGetAll, storedToken, type Curve, type ResultItem, type RunSummary, type SweepReportResponse, type SweepStatus } from '../lib/api.js';
 import { errorPanel, progressBar, statTiles, statusBadge } from '../lib/dom.js';
-import { escapeHtml, formatCompact, formatDateTime, formatDuration, formatMaybe, formatNumber, formatPercent, formatRelative } from '../lib/format.js';
+import { escapeHtml, formatCompact, formatDateTime, formatDuration, formatNumber, formatPercent, formatRelative } from '../lib/format.js';
 import { forEachLimited } from '../lib/pool.js';
 import { href } from '../lib/router.js';
 import { openEventStream, type SweepEvent } from '../lib/sse.js';
@@ -25,6 +25,8 @@ const CURVE_MAX_POINTS = 200;
 const CURVE_CONCURRENCY = 4;
 /** Score table rows shown before "Show all". */
 const SCORE_ROWS = 50;
+/** Run table rows shown before "Show all" (running ones come first). */
+const RUN_ROWS = 100;
 /** Coalesce bursts of events into one status refresh, in ms. */
 const STATUS_REFRESH_MS = 250;
 /** After runs finish, refresh scores and plots at most this often, in ms. */
@@ -41,6 +43,7 @@ interface State {
   /** runId → curves (train_loss of every phase). */
   curves: Map<string, Curve[]>;
   showAllScores: boolean;
+  showAllRuns: boolean;
   fineTask: string | null;
 }
 
@@ -63,6 +66,7 @@ export async function sweepPage(ctx: PageContext, sweepId: string): Promise<void
       report,
       curves: new Map(),
       showAllScores: false,
+      showAllRuns: false,
       fineTask: null,
     };
   } catch (err) {
@@ -90,14 +94,17 @@ export async function sweepPage(ctx: PageContext, sweepId: string): Promise<void
 
   // ---- curves -------------------------------------------------------------------------------------------------
   const curveNote = ctx.root.querySelector<HTMLElement>('#curve-note')!;
-  let redrawQueued = false;
+  // Curves arrive one run at a time; redrawing after each would redraw thousands of lines hundreds of times.
+  let redrawTimer = 0;
+  let lastRedrawMs = 0;
   const redrawCurves = (): void => {
-    if (redrawQueued) return;
-    redrawQueued = true;
-    requestAnimationFrame(() => {
-      redrawQueued = false;
+    if (redrawTimer !== 0) return;
+    const intervalMs = state.curves.size > CURVE_RUN_LIMIT ? 1_000 : 200;
+    redrawTimer = window.setTimeout(() => {
+      redrawTimer = 0;
+      lastRedrawMs = performance.now();
       drawCurves(ctx.root, state, charts);
-    });
+    }, Math.max(0, lastRedrawMs + intervalMs - performance.now()));
   };
   const fetchCurves = async (runs: RunSummary[]): Promise<void> => {
     await forEachLimited(
@@ -143,6 +150,10 @@ export async function sweepPage(ctx: PageContext, sweepId: string): Promise<void
     if (target.closest('[data-action="all-scores"]') !== null) {
       state.showAllScores = true;
       renderScores(ctx.root, state);
+    }
+    if (target.closest('[data-action="all-runs"]') !== null) {
+      state.showAllRuns = true;
+      renderRuns(ctx.root, state);
     }
   });
 
@@ -192,7 +203,7 @@ export async function sweepPage(ctx: PageContext, sweepId: string): Promise<void
         const next = applyEvent(run, event);
         if (next !== run) {
           state.runs.set(run.id, next);
-          updateRunRow(ctx.root, next);
+          updateRunRow(ctx.root, state, next, next.status !== run.status);
         }
       }
     }
@@ -214,6 +225,7 @@ export async function sweepPage(ctx: PageContext, sweepId: string): Promise<void
     stream.close();
     window.clearTimeout(statusTimer);
     window.clearTimeout(resultsTimer);
+    window.clearTimeout(redrawTimer);
   });
 }
 
@@ -249,7 +261,7 @@ function layout(state: State): string {
     <div class="panel" id="scores"></div>
   </section>
   <section class="section">
-    <div class="section-head"><h2>Runs</h2><p class="hint">Status and progress update live.</p></div>
+    <div class="section-head"><h2>Runs</h2><p class="hint">Status and progress update live; running runs first.</p></div>
     <div class="panel scroll" id="runs"></div>
   </section>`;
 }
@@ -392,19 +404,31 @@ function runRowInner(run: RunSummary): string {
     <td class="num">${run.progress.tokensPerSecond === null ? '–' : formatCompact(run.progress.tokensPerSecond)}</td>
     <td class="num">${formatDuration(run.cost.wallSeconds)}</td>
     <td class="small">${escapeHtml(run.workerId ?? '–')}${run.backend === null ? '' : `<div class="sub">${escapeHtml(run.backend)}</div>`}</td>
-    <td class="num">${formatMaybe(run.quality.downstreamMean === null ? null : run.quality.downstreamMean * 100)}${run.quality.downstreamMean === null ? '' : '%'}</td>`;
+    <td class="num">${formatPercent(run.quality.downstreamMean)}</td>`;
 }
+
+/** Running runs first (their bars move), then waiting, failed, and finished ones; by size within each. */
+const STATUS_ORDER: Record<string, number> = { RUNNING: 0, QUEUED: 1, PENDING: 1, FAILED: 2, CANCELLED: 3, SUCCEEDED: 4 };
 
 function renderRuns(root: HTMLElement, state: State): void {
-  const runs = [...state.runs.values()].sort((a, b) => a.cost.params - b.cost.params || (a.name < b.name ? -1 : a.name > b.name ? 1 : a.seed - b.seed));
-  root.querySelector('#runs')!.innerHTML = `<table class="table" id="runs-table">
+  const runs = [...state.runs.values()].sort(
+    (a, b) => (STATUS_ORDER[a.status] ?? 5) - (STATUS_ORDER[b.status] ?? 5) || a.cost.params - b.cost.params || (a.name < b.name ? -1 : a.name > b.name ? 1 : a.seed - b.seed),
+  );
+  // A thousand rows of progress bars cost more to lay out than everything else on the page together.
+  const visible = state.showAllRuns ? runs : runs.slice(0, RUN_ROWS);
+  root.querySelector('#runs')!.innerHTML = `<table class="table" id="runs-table" data-rows="${runs.length}">
     <thead><tr><th>Run</th><th>Family</th><th>Layers enc/dec · dm · ff · heads</th><th class="num">Params</th><th>Status</th><th>Progress</th><th class="num">Tokens/s</th><th class="num">Wall</th><th>Worker</th><th class="num">Score</th></tr></thead>
-    <tbody>${runs.map((r) => `<tr data-run-id="${escapeHtml(r.id)}" data-status="${escapeHtml(r.status)}">${runRowInner(r)}</tr>`).join('')}</tbody></table>`;
+    <tbody>${visible.map((r) => `<tr data-run-id="${escapeHtml(r.id)}" data-status="${escapeHtml(r.status)}">${runRowInner(r)}</tr>`).join('')}</tbody></table>
+    ${runs.length > visible.length ? `<div class="table-foot"><button type="button" class="button" data-action="all-runs">Show all ${runs.length} runs</button></div>` : ''}`;
 }
 
-function updateRunRow(root: HTMLElement, run: RunSummary): void {
+/** Redraws one row in place; a run that is not on screen (past RUN_ROWS) and just started brings the table back in order. */
+function updateRunRow(root: HTMLElement, state: State, run: RunSummary, statusChanged: boolean): void {
   const row = root.querySelector<HTMLTableRowElement>(`#runs-table tr[data-run-id="${CSS.escape(run.id)}"]`);
-  if (row === null) return;
+  if (row === null) {
+    if (statusChanged) renderRuns(root, state);
+    return;
+  }
   row.dataset['status'] = run.status;
   row.innerHTML = runRowInner(run);
 }

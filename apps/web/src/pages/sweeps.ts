@@ -8,12 +8,15 @@ import type { PageContext } from './page.js';
 const PAGE_SIZE = 50;
 
 /** A stacked bar of the run counts, one segment per non-empty status, with a legend of the numbers. */
+/** Finished work first, then what is in flight, then what waits. */
+const BAR_ORDER = ['SUCCEEDED', 'FAILED', 'CANCELLED', 'RUNNING', 'QUEUED', 'PENDING'] as const;
+
 export function countsBar(counts: Sweep['counts'], total: number): string {
   const denominator = Math.max(1, total, RUN_STATUSES.reduce((n, s) => n + counts[s], 0));
-  const segments = RUN_STATUSES.filter((s) => counts[s] > 0)
+  const segments = BAR_ORDER.filter((s) => counts[s] > 0)
     .map((s) => `<span class="seg status-${s.toLowerCase()}" style="width:${((counts[s] / denominator) * 100).toFixed(2)}%" title="${s.toLowerCase()}: ${counts[s]}"></span>`)
     .join('');
-  const numbers = RUN_STATUSES.filter((s) => counts[s] > 0)
+  const numbers = BAR_ORDER.filter((s) => counts[s] > 0)
     .map((s) => `<span class="count status-${s.toLowerCase()}" data-status="${s}"><i></i>${counts[s]} ${s.toLowerCase()}</span>`)
     .join('');
   return `<div class="counts"><div class="stacked">${segments}</div><div class="count-list">${numbers || '<span class="muted">no runs</span>'}</div></div>`;

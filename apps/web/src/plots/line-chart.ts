@@ -20,7 +20,8 @@ export interface LineChartOptions {
   key: string;
   title: string;
   x: { label: string; log?: boolean };
-  y: { label: string; log?: boolean };
+  /** `zero`: a linear axis that always includes 0 (throughput: noise around a level is not a trend). @defaultValue false */
+  y: { label: string; log?: boolean; zero?: boolean };
   /** CSS pixels. @defaultValue 300 */
   height?: number;
   /** Called with the series id when a line is clicked. */
@@ -82,6 +83,11 @@ export class LineChart {
   private widthPx = 0;
   private sx: Scale | null = null;
   private sy: Scale | null = null;
+  /**
+   * Rendered frames of every line, normal and faded, kept until the series or the size change: hovering then
+   * costs one drawImage and one line instead of redrawing thousands.
+   */
+  private layers: { normal: HTMLCanvasElement | null; faded: HTMLCanvasElement | null } = { normal: null, faded: null };
   private readonly resize: ResizeObserver;
 
   constructor(private readonly options: LineChartOptions) {
@@ -102,6 +108,7 @@ export class LineChart {
       const width = Math.floor(entries[0]?.contentRect.width ?? 0);
       if (width > 0 && width !== this.widthPx) {
         this.widthPx = width;
+        this.layers = { normal: null, faded: null };
         this.schedule();
       }
     });
@@ -120,6 +127,7 @@ export class LineChart {
     this.element.dataset['points'] = String(points);
     this.note.textContent = note ?? '';
     const maxLegend = this.options.maxLegend ?? 12;
+    this.layers = { normal: null, faded: null };
     this.legend.innerHTML = this.series.length <= maxLegend
       ? this.series
           .map((s) => `<span class="legend-item" data-series-id="${escapeHtml(s.id)}"><i style="background:${escapeHtml(s.color)}"></i>${escapeHtml(s.label)}</span>`)
@@ -180,23 +188,84 @@ export class LineChart {
     else this.setHighlight(best.id, { x: best.px, y: best.py, text: `${best.label} · ${this.options.x.label} ${formatCompact(best.x)} · ${formatCompact(best.y)}` });
   }
 
+  /** Puts the right layer on screen and, while hovering, the highlighted line on top. */
   private draw(): void {
     const width = this.widthPx;
     const height = this.options.height ?? 300;
     if (width === 0) return;
     const ratio = window.devicePixelRatio || 1;
-    this.canvas.width = Math.round(width * ratio);
-    this.canvas.height = Math.round(height * ratio);
+    const pixelWidth = Math.round(width * ratio);
+    const pixelHeight = Math.round(height * ratio);
+    if (this.canvas.width !== pixelWidth || this.canvas.height !== pixelHeight) {
+      this.canvas.width = pixelWidth;
+      this.canvas.height = pixelHeight;
+    }
     const ctx = this.canvas.getContext('2d');
     if (ctx === null) return;
-    ctx.setTransform(ratio, 0, 0, ratio, 0, 0);
-    ctx.clearRect(0, 0, width, height);
-    ctx.font = FONT;
+    const mode = this.highlighted === null ? 'normal' : 'faded';
+    let layer = this.layers[mode];
+    if (layer === null) {
+      layer = document.createElement('canvas');
+      layer.width = pixelWidth;
+      layer.height = pixelHeight;
+      const layerCtx = layer.getContext('2d');
+      if (layerCtx === null) return;
+      layerCtx.setTransform(ratio, 0, 0, ratio, 0, 0);
+      this.renderLayer(layerCtx, width, height, mode);
+      this.layers[mode] = layer;
+    }
+    ctx.setTransform(1, 0, 0, 1, 0, 0);
+    ctx.clearRect(0, 0, pixelWidth, pixelHeight);
+    ctx.drawImage(layer, 0, 0);
+    const strong = this.highlighted === null ? undefined : this.series.find((s) => s.id === this.highlighted);
+    if (strong !== undefined && this.sx !== null && this.sy !== null) {
+      ctx.setTransform(ratio, 0, 0, ratio, 0, 0);
+      this.clipToPlot(ctx, width, height);
+      this.drawLine(ctx, strong, 'strong', this.sx, this.sy);
+      ctx.restore();
+    }
+  }
 
+  private clipToPlot(ctx: CanvasRenderingContext2D, width: number, height: number): void {
+    ctx.save();
+    ctx.beginPath();
+    ctx.rect(MARGIN.left, MARGIN.top, width - MARGIN.right - MARGIN.left, height - MARGIN.bottom - MARGIN.top);
+    ctx.clip();
+  }
+
+  private drawLine(ctx: CanvasRenderingContext2D, s: ChartSeries, emphasis: 'normal' | 'faded' | 'strong', sx: Scale, sy: Scale): void {
+    const xLog = this.options.x.log === true;
+    const yLog = this.options.y.log === true;
+    const many = this.series.length > 40;
+    ctx.strokeStyle = s.color;
+    ctx.globalAlpha = emphasis === 'faded' ? 0.15 : emphasis === 'strong' ? 1 : many ? 0.45 : 0.9;
+    ctx.lineWidth = emphasis === 'strong' ? 2.5 : many ? 1 : 1.6;
+    ctx.setLineDash(s.dashed === true ? [5, 3] : []);
+    ctx.beginPath();
+    let penDown = false;
+    for (const [x, y] of s.points) {
+      // A value the axis cannot show breaks the line instead of bridging the gap.
+      if (!usable(x, xLog) || !usable(y, yLog)) {
+        penDown = false;
+        continue;
+      }
+      if (penDown) ctx.lineTo(sx(x), sy(y));
+      else ctx.moveTo(sx(x), sy(y));
+      penDown = true;
+    }
+    ctx.stroke();
+    ctx.globalAlpha = 1;
+    ctx.setLineDash([]);
+  }
+
+  /** Axes, grid and every line, in `mode` (faded while one line is highlighted). */
+  private renderLayer(ctx: CanvasRenderingContext2D, width: number, height: number, mode: 'normal' | 'faded'): void {
+    ctx.font = FONT;
     const xLog = this.options.x.log === true;
     const yLog = this.options.y.log === true;
     const xDomain = extent(this.series, 0, xLog, 0.01);
-    const yDomain = extent(this.series, 1, yLog, 0.05);
+    let yDomain = extent(this.series, 1, yLog, 0.05);
+    if (yDomain !== null && this.options.y.zero === true && !yLog) yDomain = [Math.min(0, yDomain[0]), Math.max(0, yDomain[1])];
     const left = MARGIN.left;
     const right = width - MARGIN.right;
     const top = MARGIN.top;
@@ -251,39 +320,9 @@ export class LineChart {
     ctx.fillText(axisTitle(this.options.y), 0, 0);
     ctx.restore();
 
-    // Lines, clipped to the plot area; the highlighted one last and thicker, the others faded while one is.
-    ctx.save();
-    ctx.beginPath();
-    ctx.rect(left, top, right - left, bottom - top);
-    ctx.clip();
-    const many = this.series.length > 40;
-    const drawSeries = (s: ChartSeries, emphasis: 'normal' | 'faded' | 'strong'): void => {
-      ctx.strokeStyle = s.color;
-      ctx.globalAlpha = emphasis === 'faded' ? 0.15 : emphasis === 'strong' ? 1 : many ? 0.45 : 0.9;
-      ctx.lineWidth = emphasis === 'strong' ? 2.5 : many ? 1 : 1.6;
-      ctx.setLineDash(s.dashed === true ? [5, 3] : []);
-      ctx.beginPath();
-      let penDown = false;
-      for (const [x, y] of s.points) {
-        if (!usable(x, xLog) || !usable(y, yLog)) {
-          penDown = false;
-          continue;
-        }
-        if (penDown) ctx.lineTo(sx(x), sy(y));
-        else ctx.moveTo(sx(x), sy(y));
-        penDown = true;
-      }
-      ctx.stroke();
-    };
-    let strong: ChartSeries | undefined;
-    for (const s of this.series) {
-      if (s.id === this.highlighted) strong = s;
-      else drawSeries(s, this.highlighted === null ? 'normal' : 'faded');
-    }
-    if (strong !== undefined) drawSeries(strong, 'strong');
+    this.clipToPlot(ctx, width, height);
+    for (const s of this.series) this.drawLine(ctx, s, mode, sx, sy);
     ctx.restore();
-    ctx.globalAlpha = 1;
-    ctx.setLineDash([]);
   }
 }
 
