@@ -124,6 +124,17 @@ describe('fits, report and curves', () => {
     expect(steps).toContain(max[0]);
     expect([...steps].sort((a, b) => a - b)).toEqual(steps);
 
+    // maxPoints 20 < the curve's 79 rollup blocks: candidates come from metric_rollup instead of the raw points.
+    const coarse = await h.app.inject({ method: 'GET', url: `/v1/runs/${runId}/metrics?name=train_loss&maxPoints=20&method=minmax` });
+    const [small] = coarse.json().curves as Array<{ total: number; points: Array<[number, number]>; downsampled: boolean }>;
+    expect(small!.total).toBe(20_000);
+    expect(small!.points.length).toBeLessThanOrEqual(20);
+    const coarseSteps = small!.points.map((p) => p[0]);
+    expect(coarseSteps[0]).toBe(1);
+    expect(coarseSteps[coarseSteps.length - 1]).toBe(20_000);
+    expect(small!.points).toContainEqual(min);
+    expect(small!.points).toContainEqual(max);
+
     const detail = await h.app.inject({ method: 'GET', url: `/v1/runs/${runId}` });
     expect(detail.json().latestMetrics).toEqual([expect.objectContaining({ phase: 'pretrain', name: 'train_loss', step: 20_000 })]);
     expect(detail.json().scores).toHaveLength(4);
