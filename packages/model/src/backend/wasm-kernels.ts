@@ -9,6 +9,11 @@
 // it registers, for each batch entry, a temporary tensor id in the backend's C++ tensor table that points into the
 // middle of the operand's (and the output's) heap buffer, calls the backend's own BatchMatMul entry point on those
 // ids, and unregisters them (without freeing: the memory belongs to the real tensors). No data is copied.
+// The backend's Identity kernel copies its input. tfjs-core runs Identity for every tensor a gradient saves
+// (`engine.clone`), so in training each saved activation was held twice; attention maps of 12 heads at 16 × 128² are
+// 12.6 MB each. `registerWasmFastKernels` replaces it with the CPU backend's behaviour — share the buffer and count a
+// reference, as the WASM Reshape already does — which is safe because tfjs tensors are immutable.
+//
 // This uses three internals of the 4.22 backend (dataIdMap memory offsets, the registerTensor/disposeData pair, and
 // the exported BatchMatMul function), which is why the package version is pinned exactly; `batch-matmul.test.ts`
 // checks the result against the plain kernel.
@@ -19,6 +24,7 @@ export const SHAPESWEEP_BATCH_MATMUL = 'ShapesweepBatchMatMul';
 /** The parts of tfjs-backend-wasm's BackendWasm this file relies on (not exported as types by the package). */
 interface WasmBackendInternals {
   dataIdNextNumber: number;
+  incRef(dataId: object): void;
   dataIdMap: { get(dataId: object): { id: number; memoryOffset: number } | undefined };
   makeOutput(shape: number[], dtype: tf.DataType): tf.TensorInfo;
   wasm: {
@@ -39,10 +45,20 @@ function shapeBytes(shape: readonly number[]): Uint8Array {
   return new Uint8Array(new Int32Array(shape).buffer);
 }
 
-/** Registers the view-based batched matmul kernel for the 'wasm' backend (idempotent). */
+/** Registers the view-based batched matmul and the zero-copy Identity for the 'wasm' backend (idempotent). */
 export function registerWasmFastKernels(): void {
   if (registered) return;
   registered = true;
+  tf.unregisterKernel('Identity', 'wasm');
+  tf.registerKernel({
+    kernelName: 'Identity',
+    backendName: 'wasm',
+    kernelFunc: ({ inputs, backend }) => {
+      const x = inputs['x'] as tf.TensorInfo;
+      (backend as unknown as WasmBackendInternals).incRef(x.dataId);
+      return { dataId: x.dataId, shape: x.shape, dtype: x.dtype };
+    },
+  });
   let call: WasmBatchMatMul | undefined;
   tf.registerKernel({
     kernelName: SHAPESWEEP_BATCH_MATMUL,

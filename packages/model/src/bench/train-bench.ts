@@ -135,6 +135,8 @@ interface MemoryPoint {
   numTensors: number;
   numBytes: number;
   rssBytes: number;
+  /** Size of the WASM linear memory (grows to the peak, never shrinks); 0 on other backends. */
+  wasmHeapBytes: number;
 }
 
 interface ShapeResult {
@@ -158,7 +160,9 @@ interface ShapeResult {
 
 function memoryPoint(step: number): MemoryPoint {
   const m = tf.memory();
-  return { step, numTensors: m.numTensors, numBytes: m.numBytes, rssBytes: process.memoryUsage().rss };
+  // Internal field of the WASM backend (the Emscripten module's heap view), read for diagnostics only.
+  const heap = (tf.backend() as unknown as { wasm?: { HEAPU8?: Uint8Array } }).wasm?.HEAPU8?.length ?? 0;
+  return { step, numTensors: m.numTensors, numBytes: m.numBytes, rssBytes: process.memoryUsage().rss, wasmHeapBytes: heap };
 }
 
 /** One step as the trainer runs it: forward + backward (tf.variableGrads) and a plain SGD update. */
