@@ -12,7 +12,7 @@ import { ErrorBodySchema, IdSchema, LimitQuery, PositiveNumberQuery } from '../.
 import { RunSummarySchema } from '../runs/schemas.js';
 import { findSweep } from '../sweeps/store.js';
 import {
-  axisPoints, dataVersion, queryResults, runRecords, runsByIds,
+  axisPoints, dataVersion, frontierCandidates, queryResults, runRecords, runsByIds,
   type CostAxis, type Quality, type ResultPosition, type ResultSort, type Scope,
 } from './store.js';
 
@@ -144,13 +144,13 @@ export function resultRoutes(ctx: AppContext): FastifyPluginAsyncZod {
       },
     }, async (request) => {
       const q = request.query;
-      const points = await axisPoints(db, scopeOf(q), q.x as CostAxis, qualityOf(q.y, q.metric));
+      const { points, candidates } = await frontierCandidates(db, scopeOf(q), q.x as CostAxis, qualityOf(q.y, q.metric));
       const frontier = paretoFrontier(points, { maximizeY: true });
       const runs = await runsByIds(db, frontier.map((p) => p.id));
       return {
         x: q.x,
         y: q.y,
-        candidates: points.length,
+        candidates,
         frontier: frontier.flatMap((p) => {
           const run = runs.get(p.id);
           return run === undefined ? [] : [{ x: p.x, y: p.y, run }];

@@ -146,6 +146,31 @@ export interface AxisPoint {
   y: number;
 }
 
+/**
+ * (cost, quality) of the finished runs in scope that can be on the Pareto frontier (low x, high y), plus how many
+ * runs had a finite x and y. In (x ascending, y descending) order, a run whose y is below the best y of every run
+ * before it is dominated (by that run: x no larger, y higher), and dropping dominated runs never changes a frontier
+ * (whatever dominates a dropped run dominates what it dominated). So analysis.paretoFrontier over these rows returns
+ * exactly what it returns over all of them, while Postgres sends tens of rows instead of every finished run. `>=`
+ * keeps exact duplicates (which stay on the frontier together) and a few dominated equal-y runs that the exact pass in
+ * Node removes. Non-finite values are excluded first, as paretoFrontier does (NaN sorts above every number in
+ * Postgres and would otherwise hide the rest). The window's frame head is fixed, so Postgres accumulates it in O(n).
+ */
+export async function frontierCandidates(db: Database, scope: Scope, x: CostAxis, quality: Quality): Promise<{ points: AxisPoint[]; candidates: number }> {
+  const where = scopeSql(scope, 1);
+  const q = qualitySql(quality, 5);
+  const { rows } = await db.pool.query<AxisPoint & { n: string }>(
+    `SELECT id, x, y, n FROM (
+       SELECT id, x, y, count(*) OVER () AS n,
+              max(y) OVER (ORDER BY x, y DESC ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING) AS best_before
+         FROM (SELECT r.id, ${costSql(x)} AS x, ${q.sql} AS y FROM run r ${q.join} WHERE ${where.sql}) t
+        WHERE x < 'Infinity' AND x > '-Infinity' AND y < 'Infinity' AND y > '-Infinity'
+     ) w WHERE best_before IS NULL OR y >= best_before`,
+    [...where.params, ...q.params],
+  );
+  return { points: rows.map((r) => ({ id: r.id, x: r.x, y: r.y })), candidates: rows.length === 0 ? 0 : Number(rows[0]!.n) };
+}
+
 /** (cost, quality) of every finished run in scope that has both. */
 export async function axisPoints(db: Database, scope: Scope, x: CostAxis, quality: Quality): Promise<AxisPoint[]> {
   const where = scopeSql(scope, 1);
