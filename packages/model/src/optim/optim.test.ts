@@ -59,7 +59,7 @@ describe('Adafactor', () => {
     const vars = quadraticVariables();
     const opt = new Adafactor(vars);
     const start = quadraticLoss(vars).dataSync()[0] as number;
-    const end = train(opt, vars, 300, (s) => pretrainLearningRate(s, { optimizer: 'adafactor', warmupSteps: 10, learningRate: undefined }));
+    const end = train(opt, vars, 1000, (s) => pretrainLearningRate(s, { optimizer: 'adafactor', warmupSteps: 10, learningRate: undefined }));
     expect(end).toBeLessThan(start * 1e-3);
     opt.dispose();
     tf.dispose([...vars.values()]);
@@ -166,11 +166,14 @@ describe('clipByGlobalNorm', () => {
 });
 
 describe('learning-rate schedules', () => {
-  it('gives Adafactor T5\'s relative step 1/sqrt(max(step, warmup))', () => {
+  it('gives Adafactor T5\'s relative step min(1e-2, 1/sqrt(max(step, warmup)))', () => {
     const config = { optimizer: 'adafactor' as const, warmupSteps: 100, learningRate: undefined };
-    expect(pretrainLearningRate(1, config)).toBeCloseTo(0.1, 12);
-    expect(pretrainLearningRate(100, config)).toBeCloseTo(0.1, 12);
-    expect(pretrainLearningRate(400, config)).toBeCloseTo(0.05, 12);
+    expect(pretrainLearningRate(1, config)).toBeCloseTo(0.01, 12);
+    expect(pretrainLearningRate(400, config)).toBeCloseTo(0.01, 12);
+    expect(pretrainLearningRate(40_000, config)).toBeCloseTo(0.005, 12);
+    const t5 = { ...config, warmupSteps: 10_000 };
+    expect(pretrainLearningRate(5_000, t5)).toBeCloseTo(0.01, 12);
+    expect(pretrainLearningRate(1_000_000, t5)).toBeCloseTo(0.001, 12);
   });
 
   it('scales the Adafactor schedule to a given peak learning rate', () => {
