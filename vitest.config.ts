@@ -16,6 +16,8 @@ export default defineConfig({
           include: ['{apps,packages}/*/src/**/*.test.ts'],
           exclude: [...shared.exclude, '**/*.int.test.ts'],
           testTimeout: 60_000,
+          // Unit files run first, all together; then the integration group with its own worker limit.
+          sequence: { groupOrder: 0 },
         },
       },
       {
@@ -28,6 +30,7 @@ export default defineConfig({
           // Integration files start real processes (workers, trainers); on a 2-core machine running them two at a
           // time keeps every file well inside its timeouts.
           maxWorkers: 2,
+          sequence: { groupOrder: 1 },
         },
       },
     ],
