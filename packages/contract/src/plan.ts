@@ -1,6 +1,6 @@
 // Expand a sweep spec into the cells that will run, offline and deterministically: generators × width scales,
 // budget filter, × seeds, duplicates removed. The api stores and queues exactly this plan; `shapesweep plan` prints it.
-import { createHash } from 'node:crypto';
+import { hash } from 'node:crypto';
 import {
   applyBudget, deepNarrow, grid, gridSize, isShapeError, listCells, oneKnob, trainFlopsPerExample,
   type CellFamily, type CostContext, type NamedCell, type Shape,
@@ -85,8 +85,9 @@ export function canonicalJson(value: unknown): string {
   return `{${entries.map(([k, v]) => `${JSON.stringify(k)}:${canonicalJson(v)}`).join(',')}}`;
 }
 
+/** One-shot crypto.hash: about half the cost of createHash().update().digest() for the 20,000 hashes of a 10,000-cell plan. */
 function sha256Hex(text: string): string {
-  return createHash('sha256').update(text).digest('hex');
+  return hash('sha256', text, 'hex');
 }
 
 /** Canonical JSON of each training config object seen: a plan keys every cell with the same one. */

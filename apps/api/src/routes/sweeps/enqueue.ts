@@ -14,6 +14,8 @@ import { markQueued, runsToEnqueue, sweepsWithPendingRuns, type EnqueueRow } fro
 
 /** Jobs per addBulk call: one Redis MULTI each; bounded so one call never holds Redis for long. */
 const ADD_BULK_CHUNK = 1_000;
+/** addBulk calls sent before the oldest one answers (see enqueueRows). */
+const ADD_BULK_IN_FLIGHT = 2;
 /**
  * BullMQ priority of the spec's priority. The spec speaks BullMQ (1 most urgent … 2^21 least; 0 = none), but BullMQ
  * runs jobs WITHOUT a priority before every prioritised one, so "0 = none" would jump ahead of priority 1. Every job
@@ -93,33 +95,43 @@ export class Enqueuer {
   }
 
   /**
-   * addBulk chunk by chunk; each chunk's rows are marked QUEUED while Redis takes the next chunk (Postgres and
-   * Redis work in parallel; the marks stay in chunk order).
+   * addBulk chunk by chunk, with up to ADD_BULK_IN_FLIGHT chunks sent before the oldest answers: Node serialises the
+   * next chunk while Redis runs the previous one's scripts (ioredis keeps them in order on the one connection). Each
+   * chunk's rows are marked QUEUED once Redis accepted it, while Redis takes the next chunks (Postgres and Redis work
+   * in parallel; the marks stay in chunk order). After a failure no new chunk is sent; a chunk already in flight may
+   * still land, leaving its runs PENDING with jobs that exist — the next pass re-adds them (a no-op) and marks them.
    */
   private async enqueueRows(sweepId: string, priority: number, rows: readonly EnqueueRow[]): Promise<EnqueueResult> {
     let added = 0;
+    let failure: string | null = null;
     let marking: Promise<number> = Promise.resolve(0);
-    for (let start = 0; start < rows.length; start += ADD_BULK_CHUNK) {
+    const inFlight: Array<Promise<void>> = [];
+    for (let start = 0; start < rows.length && failure === null; start += ADD_BULK_CHUNK) {
       const chunk = rows.slice(start, start + ADD_BULK_CHUNK);
-      try {
-        await withTimeout(
-          this.ctx.deps.queue.addBulk(chunk.map((row) => ({ name: 'train', data: payloadOf(sweepId, row), opts: this.jobOptions(row.id, priority) }))),
-          this.ctx.config.ENQUEUE_TIMEOUT_MS,
-          'Redis (addBulk)',
-        );
-      } catch (err) {
-        const message = err instanceof Error ? err.message : String(err);
-        const enqueued = await marking;
-        this.log.warn({ sweepId, err: message, pending: rows.length - added }, 'enqueue failed; runs stay PENDING for the re-enqueuer');
-        return { enqueued, pending: rows.length - added, error: message };
-      }
-      added += chunk.length;
-      const ids = chunk.map((r) => r.id);
-      marking = marking.then(async (n) => n + (await markQueued(this.ctx.deps.db, sweepId, ids)));
-      // A failed mark must surface at the final await, not as an unhandled rejection in between.
-      marking.catch(() => undefined);
+      const jobs = chunk.map((row) => ({ name: 'train', data: payloadOf(sweepId, row), opts: this.jobOptions(row.id, priority) }));
+      const sent = withTimeout(this.ctx.deps.queue.addBulk(jobs), this.ctx.config.ENQUEUE_TIMEOUT_MS, 'Redis (addBulk)').then(
+        () => {
+          if (failure !== null) return;
+          added += chunk.length;
+          const ids = chunk.map((r) => r.id);
+          marking = marking.then(async (n) => n + (await markQueued(this.ctx.deps.db, sweepId, ids)));
+          // A failed mark must surface at the final await, not as an unhandled rejection in between.
+          marking.catch(() => undefined);
+        },
+        (err: unknown) => {
+          failure ??= err instanceof Error ? err.message : String(err);
+        },
+      );
+      inFlight.push(sent);
+      if (inFlight.length >= ADD_BULK_IN_FLIGHT) await inFlight.shift();
     }
-    return { enqueued: await marking, pending: 0, error: null };
+    await Promise.all(inFlight);
+    const enqueued = await marking;
+    if (failure !== null) {
+      this.log.warn({ sweepId, err: failure, pending: rows.length - added }, 'enqueue failed; runs stay PENDING for the re-enqueuer');
+      return { enqueued, pending: rows.length - added, error: failure };
+    }
+    return { enqueued, pending: 0, error: null };
   }
 
   /** One background pass: every active sweep with runs left PENDING for longer than `graceMs`. */
