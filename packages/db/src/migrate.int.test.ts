@@ -6,10 +6,14 @@ import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync, ap
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { defaultMigrationsDir, migrate } from '@shapesweep/db';
+import { defaultMigrationsDir, migrate, readMigrations } from '@shapesweep/db';
 import { createTestDatabase, type TestDatabase } from '@shapesweep/db/testing';
 
 const created: TestDatabase[] = [];
+/** The migrations this checkout ships (oldest first); the temp folders add two after them. */
+const shipped = (await readMigrations(defaultMigrationsDir())).map((m) => m.name);
+const extra = ['29990101000000_add_note', '29990102000000_add_note_index'];
+const all = [...shipped, ...extra];
 const tempDirs: string[] = [];
 
 async function emptySchema(): Promise<TestDatabase> {
@@ -47,13 +51,13 @@ describe('migrate', () => {
   it('applies every migration once and nothing on a second run', async () => {
     const migrationsDir = tempMigrations();
     const first = await migrate({ url: db.url, migrationsDir });
-    expect(first.applied).toEqual(['20251126231500_init', '29990101000000_add_note', '29990102000000_add_note_index']);
+    expect(first.applied).toEqual(all);
     expect(first.skipped).toEqual([]);
 
     const second = await migrate({ url: db.url, migrationsDir });
     expect(second).toEqual({ applied: [], skipped: first.applied });
     const { rows } = await db.pool.query<{ n: string }>('SELECT count(*) AS n FROM "_prisma_migrations"');
-    expect(Number(rows[0]!.n)).toBe(3);
+    expect(Number(rows[0]!.n)).toBe(all.length);
   });
 
   it('records each migration in _prisma_migrations the way Prisma Migrate does', async () => {
@@ -67,8 +71,8 @@ describe('migrate', () => {
       started_at: Date;
       applied_steps_count: number;
       logs: string | null;
-    }>('SELECT * FROM "_prisma_migrations"');
-    expect(rows).toHaveLength(1);
+    }>('SELECT * FROM "_prisma_migrations" ORDER BY migration_name');
+    expect(rows.map((r) => r.migration_name)).toEqual(shipped);
     const row = rows[0]!;
     const file = readFileSync(path.join(defaultMigrationsDir(), '20251126231500_init', 'migration.sql'));
     expect(row.migration_name).toBe('20251126231500_init');
@@ -104,8 +108,8 @@ describe('migrate', () => {
     const results = await Promise.all(Array.from({ length: 4 }, () => migrate({ url: db.url, migrationsDir })));
     const appliedCounts = new Map<string, number>();
     for (const result of results) for (const name of result.applied) appliedCounts.set(name, (appliedCounts.get(name) ?? 0) + 1);
-    expect([...appliedCounts.values()]).toEqual([1, 1, 1]);
-    for (const result of results) expect([...result.applied, ...result.skipped].sort()).toHaveLength(3);
+    expect([...appliedCounts.values()]).toEqual(all.map(() => 1));
+    for (const result of results) expect([...result.applied, ...result.skipped].sort()).toHaveLength(all.length);
     const { rows } = await db.pool.query<{ migration_name: string }>('SELECT migration_name FROM "_prisma_migrations" ORDER BY migration_name');
     expect(rows.map((r) => r.migration_name)).toEqual([...appliedCounts.keys()].sort());
   });
@@ -117,11 +121,11 @@ describe('migrate', () => {
     const outputs = await Promise.all([0, 1].map(() => promisify(execFile)(process.execPath, [cli], { env }).then((r) => r.stdout)));
     const summaries = outputs.map((out) => out.trim().split('\n').at(-1));
     expect(summaries.sort()).toEqual([
-      expect.stringMatching(/: 0 applied, 3 already applied$/),
-      expect.stringMatching(/: 3 applied, 0 already applied$/),
+      expect.stringMatching(new RegExp(`: 0 applied, ${all.length} already applied$`)),
+      expect.stringMatching(new RegExp(`: ${all.length} applied, 0 already applied$`)),
     ]);
     const { rows } = await db.pool.query<{ n: string }>('SELECT count(*) AS n FROM "_prisma_migrations"');
-    expect(Number(rows[0]!.n)).toBe(3);
+    expect(Number(rows[0]!.n)).toBe(all.length);
   });
 
   it('rolls a failing migration back completely and records nothing, so a fixed file applies cleanly', async () => {
@@ -134,6 +138,6 @@ describe('migrate', () => {
 
     writeFileSync(broken, 'CREATE INDEX "sweep_note_idx" ON "sweep"("note");\n');
     const fixed = await migrate({ url: db.url, migrationsDir });
-    expect(fixed).toEqual({ applied: ['29990102000000_add_note_index'], skipped: ['20251126231500_init', '29990101000000_add_note'] });
+    expect(fixed).toEqual({ applied: ['29990102000000_add_note_index'], skipped: [...shipped, '29990101000000_add_note'] });
   });
 });

@@ -166,11 +166,12 @@ async function applyOne(client: pg.Client, migration: MigrationFile, schema: str
   await client.query('BEGIN');
   try {
     const startedAt = new Date();
+    // finished_at is clock_timestamp(), not now(): now() is the transaction's start, which precedes startedAt.
     // Simple-query protocol (no parameters) runs a multi-statement script in one round trip.
     await client.query(migration.sql);
     await client.query(
       `INSERT INTO "_prisma_migrations" (id, checksum, finished_at, migration_name, logs, rolled_back_at, started_at, applied_steps_count)
-       VALUES ($1, $2, now(), $3, NULL, NULL, $4, 1)`,
+       VALUES ($1, $2, clock_timestamp(), $3, NULL, NULL, $4, 1)`,
       [randomUUID(), migration.checksum, migration.name, startedAt],
     );
     await client.query('COMMIT');
