@@ -76,7 +76,7 @@ describe('spanCorruptionBatches', () => {
   });
 
   it('loses no token: interleaving the target spans back into the inputs gives the packed original tokens', () => {
-    const s = stream(2);
+    const s = stream(2, { order: 'sequential' });
     const { rawLength } = s.lengths;
     let offset = 0;
     for (let k = 0; k < 5; k++) {
@@ -130,7 +130,7 @@ describe('spanCorruptionBatches', () => {
 
   it('wraps around the end of the token stream into a new epoch with fresh noise masks', () => {
     const small = Int32Array.from({ length: 300 }, (_, i) => 3 + i);
-    const s = spanCorruptionBatches({ tokens: small, inputLength: 64, targetLength: 24, batchSize: 4, seed: 5, sentinel, eosId: EOS, padId: PAD });
+    const s = spanCorruptionBatches({ tokens: small, inputLength: 64, targetLength: 24, batchSize: 4, seed: 5, sentinel, eosId: EOS, padId: PAD, order: 'sequential' });
     const a = s.next();
     expect(s.state().epoch).toBe(1);
     const b = s.next();
@@ -156,5 +156,59 @@ describe('heldoutBatches', () => {
     const a = heldoutBatches(options);
     expect(a).toHaveLength(3);
     expect(heldoutBatches(options)).toEqual(a);
+  });
+
+  describe('shuffled order (the default)', () => {
+    // Every token of chunk c is 3 + c (fewer chunks than non-special ids), so a reconstructed row names its chunk.
+    const { rawLength } = spanCorruptionLengths(64, 24);
+    const unique = Int32Array.from({ length: 40_000 }, (_, i) => 3 + Math.floor(i / rawLength));
+
+    function chunkIndices(s: SpanCorruptionStream, batches: number): number[] {
+      const seen: number[] = [];
+      for (let k = 0; k < batches; k++) {
+        for (const row of rows(s.next())) seen.push(reconstruct(row.input, row.target)[0]! - 3);
+      }
+      return seen;
+    }
+
+    const make = (seed: number, extra: Partial<ConstructorParameters<typeof SpanCorruptionStream>[0]> = {}) =>
+      spanCorruptionBatches({ tokens: unique, inputLength: 64, targetLength: 24, batchSize: 4, seed, sentinel, eosId: EOS, padId: PAD, ...extra });
+
+    it('visits every whole chunk exactly once per epoch, spread over the stream rather than front to back', () => {
+      const s = make(7);
+      const chunkCount = Math.floor(unique.length / s.lengths.rawLength);
+      const batches = Math.ceil(chunkCount / 4);
+      const first = chunkIndices(s, batches).slice(0, chunkCount);
+      expect(first.every((c) => Number.isInteger(c))).toBe(true);
+      expect(new Set(first).size).toBe(chunkCount);
+      // The first tenth of an epoch already reaches into the last half of the stream.
+      expect(Math.max(...first.slice(0, Math.ceil(chunkCount / 10)))).toBeGreaterThan(chunkCount / 2);
+    });
+
+    it('draws a different permutation for another seed and for the next epoch', () => {
+      const a = chunkIndices(make(1), 5);
+      const b = chunkIndices(make(2), 5);
+      expect(a).not.toEqual(b);
+      const s = make(1);
+      const chunkCount = Math.floor(unique.length / s.lengths.rawLength);
+      const all = chunkIndices(s, Math.ceil((2 * chunkCount) / 4));
+      expect(all.slice(chunkCount, chunkCount + 20)).not.toEqual(all.slice(0, 20));
+    });
+
+    it('resumes from a saved state to exactly the batches a straight run produces, across an epoch boundary', () => {
+      const straight = make(11);
+      const chunkCount = Math.floor(unique.length / straight.lengths.rawLength);
+      const total = Math.ceil(chunkCount / 4) + 6;
+      const expected = Array.from({ length: total }, () => straight.next());
+      const first = make(11);
+      const cut = Math.ceil(chunkCount / 4) - 2;
+      for (let k = 0; k < cut; k++) first.next();
+      const resumed = make(999, { state: JSON.parse(JSON.stringify(first.state())) });
+      for (let k = cut; k < total; k++) expect(resumed.next()).toEqual(expected[k]);
+    });
+
+    it('refuses a start position, which only means something in sequential order', () => {
+      expect(() => make(1, { startPosition: 10 })).toThrow(/sequential order only/);
+    });
   });
 });
