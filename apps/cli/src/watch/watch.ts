@@ -96,6 +96,35 @@ export async function watchSweep(client: ApiClient, sweepId: string, options: Wa
     setInterval(() => (tty ? draw() : io.stdout(renderSummary(state, now()))), tty ? (options.redrawMs ?? 1_000) : (options.summaryIntervalMs ?? 30_000)),
   ];
 
+  /** Reads the stream from the last event id until it has been quiet for `quietMs`; best effort. */
+  const drainEvents = async (quietMs = 1_000): Promise<void> => {
+    const resume = state.lastEventId;
+    if (resume === null) return;
+    const drain = new AbortController();
+    const drainSignal = io.signal === undefined ? drain.signal : AbortSignal.any([drain.signal, io.signal]);
+    let quiet = setTimeout(() => drain.abort(), quietMs * 3);
+    try {
+      const response = await client.send('GET', `${path}/events`, {
+        headers: { accept: 'text/event-stream', 'last-event-id': resume },
+        signal: drainSignal,
+      });
+      clearTimeout(quiet);
+      quiet = setTimeout(() => drain.abort(), quietMs);
+      for await (const message of readSse(response, drainSignal)) {
+        clearTimeout(quiet);
+        quiet = setTimeout(() => drain.abort(), quietMs);
+        const event = parseEvent(message.id, message.event, message.data);
+        if (event === null) continue;
+        const transition = state.apply(event, now());
+        if (transition !== null && !tty) io.stdout(renderTransition(transition, now()));
+      }
+    } catch {
+      // Quiet (aborted) or unreachable: the database snapshot below still gives the final picture.
+    } finally {
+      clearTimeout(quiet);
+    }
+  };
+
   let lastContactMs = now();
   let backoffMs = 500;
   try {
@@ -140,6 +169,9 @@ export async function watchSweep(client: ApiClient, sweepId: string, options: Wa
 
   const interrupted = io.signal?.aborted === true && !state.finished();
   if (!interrupted) {
+    // The status poll can see the sweep finish while the stream is down (an api restart) or behind: replay what the
+    // stream has not shown yet, so every run's last transition is printed, then stop at the first quiet moment.
+    await drainEvents();
     // The final picture from the database: every run's last status and results.
     state.replaceRuns(await loadRuns(client, sweepId));
     state.status = await client.get<SweepStatus>(path);
