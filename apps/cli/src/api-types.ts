@@ -1,5 +1,6 @@
 // The shapes of the API responses the CLI reads (apps/api route schemas; OpenAPI at /docs). Types only: the CLI
 // trusts its own API's responses and prints what it got with --json.
+import type { RunShapeView, RunSummary, WorkerView } from '@shapesweep/contract';
 
 export type StatusCounts = Record<'PENDING' | 'QUEUED' | 'RUNNING' | 'SUCCEEDED' | 'FAILED' | 'CANCELLED', number>;
 
@@ -38,48 +39,9 @@ export interface SubmitResponse {
   warnings: string[];
 }
 
-export interface RunShape {
-  el: number;
-  dl: number;
-  dm: number;
-  ff: number;
-  nh: number;
-  kv: number;
-  vocab: number;
-}
+export type RunShape = RunShapeView;
 
-export interface RunSummary {
-  id: string;
-  sweepId: string;
-  cellKey: string;
-  name: string;
-  family: string;
-  referenceName: string | null;
-  widthScale: number;
-  shape: RunShape;
-  cost: {
-    params: number;
-    embeddingParams: number;
-    nonEmbeddingParams: number;
-    flopsPerExample: number;
-    plannedTrainFlops: number;
-    trainFlopsSpent: number | null;
-    wallSeconds: number | null;
-  };
-  seed: number;
-  status: string;
-  attempts: number;
-  workerId: string | null;
-  backend: string | null;
-  device: string | null;
-  progress: { phase: string | null; step: number; totalSteps: number; tokensSeen: number; tokensPerSecond: number | null };
-  quality: { evalLoss: number | null; negLogPerplexity: number | null; downstreamMean: number | null };
-  error: { code: string | null; message: string } | null;
-  createdAt: string;
-  enqueuedAt: string | null;
-  startedAt: string | null;
-  finishedAt: string | null;
-}
+export type { RunSummary };
 
 /** GET /v1/results items: a finished run, the value it was ranked by, its budget FLOPs and scores[task][metric]. */
 export interface ResultItem extends RunSummary {
@@ -122,17 +84,5 @@ export interface ApiToken {
   revokedAt: string | null;
 }
 
-export interface WorkerInfo {
-  id: string;
-  host: string;
-  pid: number;
-  backend: string;
-  devices: string[];
-  slots: number;
-  status: string;
-  live: boolean;
-  startedAt: string;
-  lastSeenAt: string;
-  lastSeenSecondsAgo: number;
-  runningRuns: number;
-}
+/** GET /v1/workers items. */
+export type WorkerInfo = WorkerView;

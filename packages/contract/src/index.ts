@@ -5,3 +5,4 @@ export * from './jobs.js';
 export * from './config.js';
 export * from './spec.js';
 export * from './plan.js';
+export type * from './api-types.js';

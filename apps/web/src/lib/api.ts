@@ -1,5 +1,6 @@
 // The API as the dashboard sees it: response types (mirroring apps/api's zod response schemas) and one fetch
 // wrapper that adds the bearer token when one is stored and turns error bodies into ApiError.
+import type { RunSummary } from '@shapesweep/contract';
 
 export const RUN_STATUSES = ['PENDING', 'QUEUED', 'RUNNING', 'SUCCEEDED', 'FAILED', 'CANCELLED'] as const;
 export type RunStatus = (typeof RUN_STATUSES)[number];
@@ -28,38 +29,7 @@ export interface SweepStatus {
   };
 }
 
-export interface RunSummary {
-  id: string;
-  sweepId: string;
-  cellKey: string;
-  name: string;
-  family: string;
-  referenceName: string | null;
-  widthScale: number;
-  shape: { el: number; dl: number; dm: number; ff: number; nh: number; kv: number; vocab: number };
-  cost: {
-    params: number;
-    embeddingParams: number;
-    nonEmbeddingParams: number;
-    flopsPerExample: number;
-    plannedTrainFlops: number;
-    trainFlopsSpent: number | null;
-    wallSeconds: number | null;
-  };
-  seed: number;
-  status: string;
-  attempts: number;
-  workerId: string | null;
-  backend: string | null;
-  device: string | null;
-  progress: { phase: string | null; step: number; totalSteps: number; tokensSeen: number; tokensPerSecond: number | null };
-  quality: { evalLoss: number | null; negLogPerplexity: number | null; downstreamMean: number | null };
-  error: { code: string | null; message: string } | null;
-  createdAt: string;
-  enqueuedAt: string | null;
-  startedAt: string | null;
-  finishedAt: string | null;
-}
+export type { RunSummary };
 
 export interface RunDetail {
   run: RunSummary;

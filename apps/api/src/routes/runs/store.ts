@@ -1,39 +1,9 @@
 // Run reads: one run in full, a sweep's runs page by page, and the pieces a run page shows (latest value of every
 // curve, checkpoints, downstream scores).
+import type { RunSummary } from '@shapesweep/contract';
 import type { Database } from '@shapesweep/db';
 
-export interface RunSummary {
-  id: string;
-  sweepId: string;
-  cellKey: string;
-  name: string;
-  family: string;
-  referenceName: string | null;
-  widthScale: number;
-  shape: { el: number; dl: number; dm: number; ff: number; nh: number; kv: number; vocab: number };
-  cost: {
-    params: number;
-    embeddingParams: number;
-    nonEmbeddingParams: number;
-    flopsPerExample: number;
-    plannedTrainFlops: number;
-    trainFlopsSpent: number | null;
-    wallSeconds: number | null;
-  };
-  seed: number;
-  status: string;
-  attempts: number;
-  workerId: string | null;
-  backend: string | null;
-  device: string | null;
-  progress: { phase: string | null; step: number; totalSteps: number; tokensSeen: number; tokensPerSecond: number | null };
-  quality: { evalLoss: number | null; negLogPerplexity: number | null; downstreamMean: number | null };
-  error: { code: string | null; message: string } | null;
-  createdAt: string;
-  enqueuedAt: string | null;
-  startedAt: string | null;
-  finishedAt: string | null;
-}
+export type { RunSummary };
 
 export const RUN_COLUMNS = `r.id, r.sweep_id, r.cell_key, r.name, r.family, r.reference_name, r.width_scale, r.el, r.dl, r.dm, r.ff,
   r.nh, r.kv, r.vocab, r.params::float8 AS params, r.embedding_params::float8 AS embedding_params,

@@ -1,22 +1,8 @@
 // worker table reads: the worker heartbeats last_seen_at every few seconds; "live" is a recent heartbeat.
+import type { WorkerView } from '@shapesweep/contract';
 import type { Database } from '@shapesweep/db';
 
-export interface WorkerView {
-  id: string;
-  host: string;
-  pid: number;
-  backend: string;
-  devices: string[];
-  slots: number;
-  status: string;
-  live: boolean;
-  startedAt: string;
-  lastSeenAt: string;
-  /** Seconds since the last heartbeat. */
-  lastSeenSecondsAgo: number;
-  /** Runs this worker is training now. */
-  runningRuns: number;
-}
+export type { WorkerView };
 
 /** A worker is live when it says ONLINE and its heartbeat is younger than `liveMs`. */
 export async function listWorkers(db: Database, nowMs: number, liveMs: number, onlyLive: boolean): Promise<WorkerView[]> {
