@@ -74,6 +74,7 @@ export const SWEEP_EVENT_TYPES = [
   'run.cancelled',
   'run.requeued',
   'run.cancel_requested',
+  'sweep.queued',
   'sweep.completed',
 ] as const;
 

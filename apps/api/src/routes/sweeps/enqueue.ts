@@ -1,20 +1,23 @@
-// Moving runs from PENDING (rows written) to QUEUED (a BullMQ job exists). Called by the submit path right after the
-// transaction, by retry, and by the background re-enqueuer for whatever a Redis outage left behind.
+// Putting runs' jobs on the queue. Called by the submit path right after its transaction, by retry, and by the
+// background re-enqueuer for whatever a Redis outage (or a crash) left behind.
 //
-// Order: addBulk first, then the rows are marked QUEUED. A crash or a Redis timeout between the two leaves rows
-// PENDING whose jobs may exist; adding them again is a no-op because BullMQ ignores a job id it already holds, so
-// the next pass only fixes the rows. Nothing is lost and nothing is enqueued twice.
+// Submit: the runs were written QUEUED with their sweep unconfirmed; addBulk, then one statement confirms the sweep
+// and turns the runs Redis did not take into PENDING. A crash in between leaves the sweep unconfirmed, and the
+// re-enqueuer re-adds all its QUEUED runs. Retry / re-enqueue: addBulk first, then the PENDING rows are marked
+// QUEUED; a crash or a Redis timeout between the two leaves rows PENDING whose jobs may exist. Either way, adding a
+// job again is a no-op because BullMQ ignores a job id it already holds, so the next pass only fixes the rows.
+// Nothing is lost and nothing is enqueued twice.
 import type { FastifyBaseLogger } from 'fastify';
 import type { JobsOptions } from 'bullmq';
 import type { TrainJobPayload, TrainingConfig } from '@shapesweep/contract';
 import type { AppContext } from '../../context.js';
 import { withTimeout } from '../../http/timeout.js';
 import type { PlannedRun } from './plan-types.js';
-import { markQueued, runsToEnqueue, sweepsWithPendingRuns, type EnqueueRow } from './store.js';
+import { confirmEnqueued, isEnqueueConfirmed, markQueued, runsToEnqueue, sweepsToEnqueue, type EnqueueRow } from './store.js';
 
 /** Jobs per addBulk call: one Redis MULTI each; bounded so one call never holds Redis for long. */
 const ADD_BULK_CHUNK = 1_000;
-/** addBulk calls sent before the oldest one answers (see enqueueRows). */
+/** addBulk calls sent before the oldest one answers (see addRows). */
 const ADD_BULK_IN_FLIGHT = 2;
 /**
  * BullMQ priority of the spec's priority. The spec speaks BullMQ (1 most urgent … 2^21 least; 0 = none), but BullMQ
@@ -40,8 +43,19 @@ export function payloadOf(sweepId: string, row: EnqueueRow): TrainJobPayload {
   };
 }
 
+/** What one addRows pass did. */
+interface AddOutcome {
+  /** Rows whose job Redis accepted. */
+  added: number;
+  /** Ids of the rows whose job was not (known to be) added. */
+  notAdded: string[];
+  error: string | null;
+  /** PENDING → QUEUED marks of the added rows (markPending only): how many moved. */
+  marked: Promise<number>;
+}
+
 export interface EnqueueResult {
-  /** Runs moved to QUEUED by this call. */
+  /** Runs whose job this call put on the queue (re-adding one that exists counts: it is confirmed there). */
   enqueued: number;
   /** Runs still PENDING afterwards (the queue failed part-way); the re-enqueuer will retry them. */
   pending: number;
@@ -69,15 +83,30 @@ export class Enqueuer {
     };
   }
 
-  /** Enqueues every PENDING run of the sweep (optionally only `ids`). Never throws for a Redis failure. */
+  /**
+   * Enqueues every PENDING run of the sweep (optionally only `ids`), and, when the sweep's submit never confirmed
+   * its enqueue, its QUEUED runs too (re-adding a job that exists is a no-op). Never throws for a Redis failure.
+   */
   enqueuePending(sweepId: string, priority: number, ids?: readonly string[]): Promise<EnqueueResult> {
-    return this.serialised(sweepId, () => this.enqueueNow(sweepId, priority, ids));
+    return this.serialised(sweepId, () => this.enqueueOutstanding(sweepId, priority, ids));
   }
 
-  /** The submit path: the runs were just inserted as PENDING, so they need not be read back. */
+  /**
+   * The submit path: the runs were just inserted QUEUED, so they need not be read back nor updated one by one. One
+   * statement at the end confirms the sweep and returns the runs Redis did not take to PENDING.
+   */
   enqueuePlanned(sweepId: string, priority: number, runs: readonly PlannedRun[]): Promise<EnqueueResult> {
     const rows: EnqueueRow[] = runs.map((r) => ({ id: r.id, name: r.name, ...r.shape, hparams: r.training, seed: r.seed }));
-    return this.serialised(sweepId, () => this.enqueueRows(sweepId, priority, rows));
+    return this.serialised(sweepId, async () => {
+      const outcome = await this.addRows(sweepId, priority, rows, false);
+      try {
+        await confirmEnqueued(this.ctx.deps.db, sweepId, outcome.added, outcome.notAdded);
+      } catch (err) {
+        // Postgres failed now: the sweep stays unconfirmed and the re-enqueuer redoes the whole enqueue.
+        this.log.warn({ sweepId, err: err instanceof Error ? err.message : String(err) }, 'could not confirm the enqueue; the re-enqueuer will redo it');
+      }
+      return this.result(sweepId, outcome);
+    });
   }
 
   private serialised(sweepId: string, run: () => Promise<EnqueueResult>): Promise<EnqueueResult> {
@@ -90,32 +119,46 @@ export class Enqueuer {
     return tracked;
   }
 
-  private async enqueueNow(sweepId: string, priority: number, ids?: readonly string[]): Promise<EnqueueResult> {
-    return this.enqueueRows(sweepId, priority, await runsToEnqueue(this.ctx.deps.db, sweepId, ['PENDING'], ids));
+  private async enqueueOutstanding(sweepId: string, priority: number, ids?: readonly string[]): Promise<EnqueueResult> {
+    const { db } = this.ctx.deps;
+    const confirmed = await isEnqueueConfirmed(db, sweepId);
+    const rows = await runsToEnqueue(db, sweepId, confirmed ? ['PENDING'] : ['PENDING', 'QUEUED'], ids);
+    const outcome = await this.addRows(sweepId, priority, rows, true);
+    await outcome.marked;
+    if (!confirmed && outcome.error === null && ids === undefined) await confirmEnqueued(db, sweepId, outcome.added, []);
+    return this.result(sweepId, outcome);
+  }
+
+  private result(sweepId: string, outcome: AddOutcome): EnqueueResult {
+    if (outcome.error !== null) {
+      this.log.warn({ sweepId, err: outcome.error, pending: outcome.notAdded.length }, 'enqueue failed; runs stay PENDING for the re-enqueuer');
+    }
+    return { enqueued: outcome.added, pending: outcome.notAdded.length, error: outcome.error };
   }
 
   /**
    * addBulk chunk by chunk, with up to ADD_BULK_IN_FLIGHT chunks sent before the oldest answers: Node serialises the
-   * next chunk while Redis runs the previous one's scripts (ioredis keeps them in order on the one connection). Each
-   * chunk's rows are marked QUEUED once Redis accepted it, while Redis takes the next chunks (Postgres and Redis work
-   * in parallel; the marks stay in chunk order). After a failure no new chunk is sent; a chunk already in flight may
-   * still land, leaving its runs PENDING with jobs that exist — the next pass re-adds them (a no-op) and marks them.
+   * next chunk while Redis runs the previous one's scripts (ioredis keeps them in order on the one connection). With
+   * `markPending`, each chunk's PENDING rows are marked QUEUED once Redis accepted it, while Redis takes the next
+   * chunks (the marks stay in chunk order). After a failure no new chunk is sent; a chunk already in flight may still
+   * land and is still counted as not added — the next pass re-adds it (a no-op) and fixes the rows.
    */
-  private async enqueueRows(sweepId: string, priority: number, rows: readonly EnqueueRow[]): Promise<EnqueueResult> {
-    let added = 0;
+  private async addRows(sweepId: string, priority: number, rows: readonly EnqueueRow[], markPending: boolean): Promise<AddOutcome> {
+    const addedChunks: boolean[] = [];
     let failure: string | null = null;
     let marking: Promise<number> = Promise.resolve(0);
     const inFlight: Array<Promise<void>> = [];
-    for (let start = 0; start < rows.length && failure === null; start += ADD_BULK_CHUNK) {
+    for (let start = 0, index = 0; start < rows.length && failure === null; start += ADD_BULK_CHUNK, index += 1) {
       const chunk = rows.slice(start, start + ADD_BULK_CHUNK);
       const jobs = chunk.map((row) => ({ name: 'train', data: payloadOf(sweepId, row), opts: this.jobOptions(row.id, priority) }));
       const sent = withTimeout(this.ctx.deps.queue.addBulk(jobs), this.ctx.config.ENQUEUE_TIMEOUT_MS, 'Redis (addBulk)').then(
         () => {
           if (failure !== null) return;
-          added += chunk.length;
+          addedChunks[index] = true;
+          if (!markPending) return;
           const ids = chunk.map((r) => r.id);
           marking = marking.then(async (n) => n + (await markQueued(this.ctx.deps.db, sweepId, ids)));
-          // A failed mark must surface at the final await, not as an unhandled rejection in between.
+          // A failed mark must surface where `marked` is awaited, not as an unhandled rejection in between.
           marking.catch(() => undefined);
         },
         (err: unknown) => {
@@ -126,22 +169,17 @@ export class Enqueuer {
       if (inFlight.length >= ADD_BULK_IN_FLIGHT) await inFlight.shift();
     }
     await Promise.all(inFlight);
-    const enqueued = await marking;
-    if (failure !== null) {
-      this.log.warn({ sweepId, err: failure, pending: rows.length - added }, 'enqueue failed; runs stay PENDING for the re-enqueuer');
-      return { enqueued, pending: rows.length - added, error: failure };
-    }
-    return { enqueued, pending: 0, error: null };
+    const notAdded = rows.filter((_, i) => addedChunks[Math.floor(i / ADD_BULK_CHUNK)] !== true).map((r) => r.id);
+    return { added: rows.length - notAdded.length, notAdded, error: failure, marked: marking };
   }
 
   /** One background pass: every active sweep with runs left PENDING for longer than `graceMs`. */
   async sweepOnce(graceMs: number): Promise<number> {
-    const sweepIds = await sweepsWithPendingRuns(this.ctx.deps.db, graceMs, 100);
+    const sweeps = await sweepsToEnqueue(this.ctx.deps.db, graceMs, 100);
     let enqueued = 0;
-    for (const sweepId of sweepIds) {
+    for (const { id: sweepId, priority } of sweeps) {
       if (this.stopped) break;
-      const { rows } = await this.ctx.deps.db.pool.query<{ priority: number }>('SELECT priority FROM sweep WHERE id = $1', [sweepId]);
-      const result = await this.enqueuePending(sweepId, rows[0]?.priority ?? 0);
+      const result = await this.enqueuePending(sweepId, priority);
       enqueued += result.enqueued;
       // Redis is still down: the other sweeps would time out the same way; try again next interval.
       if (result.error !== null) break;

@@ -51,20 +51,25 @@ describe('GET /v1/sweeps/:id/events', () => {
     const address = await h.app.listen({ host: '127.0.0.1', port: 0 });
     const url = `${address}/v1/sweeps/${sweepId}/events`;
 
-    // A worker starts a run while we listen: the stream delivers the four run.queued events, then this one.
+    // A worker starts a run and reports progress while we listen: the stream delivers the submit's sweep.queued
+    // event, then these two.
     const runId = (await h.db.pool.query<{ id: string }>('SELECT id FROM run ORDER BY id LIMIT 1')).rows[0]!.id;
     setTimeout(() => {
-      void h!.db.pool.query(`INSERT INTO run_event (sweep_id, run_id, type, data) VALUES ($1, $2, 'run.started', '{"attempt":1}')`, [sweepId, runId]);
+      void (async () => {
+        await h!.db.pool.query(`INSERT INTO run_event (sweep_id, run_id, type, data) VALUES ($1, $2, 'run.started', '{"attempt":1}')`, [sweepId, runId]);
+        await h!.db.pool.query(`INSERT INTO run_event (sweep_id, run_id, type, data) VALUES ($1, $2, 'run.progress', '{"step":5}')`, [sweepId, runId]);
+      })();
     }, 200);
-    const live = await readEvents(url, {}, (events) => events.length >= 5);
-    expect(live.map((e) => e.event)).toEqual(['run.queued', 'run.queued', 'run.queued', 'run.queued', 'run.started']);
-    expect(live[4]!.data).toMatchObject({ type: 'run.started', runId, data: { attempt: 1 } });
+    const live = await readEvents(url, {}, (events) => events.length >= 3);
+    expect(live.map((e) => e.event)).toEqual(['sweep.queued', 'run.started', 'run.progress']);
+    expect(live[0]!.data).toMatchObject({ type: 'sweep.queued', runId: null, data: { queued: 4, pending: 0 } });
+    expect(live[1]!.data).toMatchObject({ type: 'run.started', runId, data: { attempt: 1 } });
     const ids = live.map((e) => BigInt(e.id));
     expect([...ids].sort((a, b) => (a < b ? -1 : 1))).toEqual(ids);
 
-    // Reconnect after the second event: exactly the three later ones come back.
-    const resumed = await readEvents(url, { 'last-event-id': live[1]!.id }, (events) => events.length >= 3);
-    expect(resumed.map((e) => e.id)).toEqual(live.slice(2).map((e) => e.id));
+    // Reconnect after the first event: exactly the two later ones come back.
+    const resumed = await readEvents(url, { 'last-event-id': live[0]!.id }, (events) => events.length >= 2);
+    expect(resumed.map((e) => e.id)).toEqual(live.slice(1).map((e) => e.id));
     // Nothing is left registered once the clients went away.
     await new Promise((r) => setTimeout(r, 100));
     expect(h.sse.size).toBe(0);

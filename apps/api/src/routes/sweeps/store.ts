@@ -1,5 +1,7 @@
 // sweep and run rows of the submit / cancel / retry paths. The hot path (a 10,000-cell submit) writes every run with
 // one multi-row INSERT ... SELECT FROM unnest(...) inside one transaction: one round trip, whatever the cell count.
+// Its runs are written QUEUED and the sweep unconfirmed (enqueued_at NULL); once addBulk is done one statement
+// confirms the sweep and hands the runs it could not add back to PENDING (confirmEnqueued).
 import type { Database } from '@shapesweep/db';
 import type { PlannedRun, SweepPlan } from './plan-types.js';
 
@@ -37,7 +39,7 @@ export async function findSweepByIdempotencyKey(db: Database, key: string): Prom
 }
 
 /**
- * Writes the sweep and all its runs (status PENDING) in one transaction. Returns false, writing nothing, when a
+ * Writes the sweep (unconfirmed: enqueued_at NULL) and all its runs (status QUEUED) in one transaction. Returns false, writing nothing, when a
  * sweep with the same id or idempotency key already exists (a concurrent identical submission won the race).
  */
 export async function insertSweep(db: Database, plan: SweepPlan, idempotencyKey: string | null, tokenId: string | null): Promise<boolean> {
@@ -54,7 +56,7 @@ export async function insertSweep(db: Database, plan: SweepPlan, idempotencyKey:
       await client.query('ROLLBACK');
       return false;
     }
-    await insertRuns(client, plan.sweepId, plan.runs);
+    await insertQueuedRuns(client, plan.sweepId, plan.runs);
     await client.query('COMMIT');
     return true;
   } catch (err) {
@@ -68,7 +70,7 @@ export async function insertSweep(db: Database, plan: SweepPlan, idempotencyKey:
 type Queryable = Pick<Database['pool'], 'query'>;
 
 /** Column arrays for unnest: Postgres receives each column as one array parameter. */
-async function insertRuns(client: Queryable, sweepId: string, runs: readonly PlannedRun[]): Promise<void> {
+async function insertQueuedRuns(client: Queryable, sweepId: string, runs: readonly PlannedRun[]): Promise<void> {
   const col = <T>(pick: (r: PlannedRun) => T): T[] => runs.map(pick);
   // Every cell of a plan shares one training config object: send it once as a scalar instead of 10,000 copies
   // (~600 bytes each) in an array. Plans with per-cell configs fall back to the array.
@@ -77,10 +79,10 @@ async function insertRuns(client: Queryable, sweepId: string, runs: readonly Pla
   await client.query(
     `INSERT INTO run (id, sweep_id, cell_key, name, family, reference_name, width_scale, el, dl, dm, ff, nh, kv, vocab,
                       params, embedding_params, non_embedding_params, flops_per_example, planned_train_flops, hparams,
-                      seed, total_steps, status, updated_at)
+                      seed, total_steps, status, enqueued_at, updated_at)
      SELECT u.id, $1, u.cell_key, u.name, u.family, u.reference_name, u.width_scale, u.el, u.dl, u.dm, u.ff, u.nh, u.kv,
             u.vocab, u.params, u.embedding_params, u.non_embedding_params, u.flops_per_example, u.planned_train_flops,
-            ${shared ? '$20::jsonb' : 'u.hparams'}, u.seed, u.total_steps, 'PENDING', now()
+            ${shared ? '$20::jsonb' : 'u.hparams'}, u.seed, u.total_steps, 'QUEUED', now(), now()
        FROM unnest($2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::float8[], $8::int[], $9::int[],
                    $10::int[], $11::int[], $12::int[], $13::int[], $14::int[], $15::bigint[], $16::bigint[], $17::bigint[],
                    $18::float8[], $19::float8[], ${shared ? 'NULL::jsonb[]' : '$20::jsonb[]'}, $21::int[], $22::int[])
@@ -133,15 +135,47 @@ export async function markQueued(db: Database, sweepId: string, ids: readonly st
   return rowCount ?? 0;
 }
 
-/** Active sweeps with PENDING runs older than `olderThanMs`: the re-enqueuer's work list. */
-export async function sweepsWithPendingRuns(db: Database, olderThanMs: number, limit: number): Promise<string[]> {
-  const { rows } = await db.pool.query<{ sweep_id: string }>(
-    `SELECT DISTINCT r.sweep_id FROM run r JOIN sweep s ON s.id = r.sweep_id
-      WHERE r.status = 'PENDING' AND s.status = 'ACTIVE' AND r.created_at < now() - make_interval(secs => $1::double precision / 1000)
+/**
+ * The end of a submit's enqueue: the runs whose job could not be added go back to PENDING (for the re-enqueuer), the
+ * sweep is confirmed (enqueued_at), and one sweep.queued event says how many of each. One statement, so a crash
+ * leaves either all of it or none (then the sweep stays unconfirmed and the re-enqueuer redoes the enqueue).
+ */
+export async function confirmEnqueued(db: Database, sweepId: string, queued: number, notAdded: readonly string[]): Promise<void> {
+  await db.pool.query(
+    `WITH back AS (
+       UPDATE run SET status = 'PENDING', enqueued_at = NULL, updated_at = now()
+        WHERE sweep_id = $1 AND id = ANY($2::text[]) AND status = 'QUEUED'
+       RETURNING id),
+     confirmed AS (
+       UPDATE sweep SET enqueued_at = now(), updated_at = now() WHERE id = $1 AND enqueued_at IS NULL RETURNING id)
+     INSERT INTO run_event (sweep_id, run_id, type, data)
+     SELECT id, NULL, 'sweep.queued', jsonb_build_object('queued', $3::int, 'pending', (SELECT count(*) FROM back)) FROM confirmed`,
+    [sweepId, notAdded, queued],
+  );
+}
+
+/** Whether the submit that wrote the sweep confirmed its enqueue (false: some QUEUED runs may lack a job). */
+export async function isEnqueueConfirmed(db: Database, sweepId: string): Promise<boolean> {
+  const { rows } = await db.pool.query<{ confirmed: boolean }>('SELECT enqueued_at IS NOT NULL AS confirmed FROM sweep WHERE id = $1', [sweepId]);
+  return rows[0]?.confirmed ?? true;
+}
+
+/**
+ * The re-enqueuer's work list: active sweeps with PENDING runs older than `olderThanMs`, and active sweeps whose
+ * submit never confirmed its enqueue within `olderThanMs` (it died between the insert and the end of addBulk).
+ */
+export async function sweepsToEnqueue(db: Database, olderThanMs: number, limit: number): Promise<Array<{ id: string; priority: number }>> {
+  const { rows } = await db.pool.query<{ id: string; priority: number }>(
+    `SELECT s.id, s.priority FROM sweep s
+      WHERE s.status = 'ACTIVE'
+        AND ((s.enqueued_at IS NULL AND s.created_at < now() - make_interval(secs => $1::double precision / 1000))
+             OR EXISTS (SELECT 1 FROM run r WHERE r.sweep_id = s.id AND r.status = 'PENDING'
+                          AND r.created_at < now() - make_interval(secs => $1::double precision / 1000)))
+      ORDER BY s.created_at
       LIMIT $2`,
     [olderThanMs, limit],
   );
-  return rows.map((r) => r.sweep_id);
+  return rows;
 }
 
 export async function runIdsByStatus(db: Database, sweepId: string, statuses: readonly string[]): Promise<Array<{ id: string; status: string }>> {

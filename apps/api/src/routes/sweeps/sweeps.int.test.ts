@@ -1,7 +1,8 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { jobIdFor, parseSweepSpec, planSweep } from '@shapesweep/contract';
 import { startHarness, tinySpec, type Harness } from '../../test-support/harness.js';
-import { sweepIdFor } from './planning.js';
+import { planSubmission, sweepIdFor } from './planning.js';
+import { insertSweep } from './store.js';
 
 let h: Harness | undefined;
 afterEach(async () => {
@@ -34,7 +35,9 @@ describe('sweep lifecycle', () => {
     expect(jobs.map((j) => j.id).sort()).toEqual(runIds);
     expect(jobs[0]!.data.sweepId).toBe(sweepId);
     expect(await count(h, 'run', `status = 'QUEUED'`)).toBe(4);
-    expect(await count(h, 'run_event', `type = 'run.queued'`)).toBe(4);
+    expect(await count(h, 'sweep', 'enqueued_at IS NOT NULL')).toBe(1);
+    const queuedEvents = await h.db.pool.query<{ data: unknown }>(`SELECT data FROM run_event WHERE type = 'sweep.queued'`);
+    expect(queuedEvents.rows.map((r) => r.data)).toEqual([{ queued: 4, pending: 0 }]);
 
     const again = await h.app.inject({ method: 'POST', url: '/v1/sweeps', headers: h.auth('write'), payload: spec });
     expect(again.statusCode).toBe(200);
@@ -116,6 +119,8 @@ describe('Redis down at submit', () => {
     expect(submit.json()).toMatchObject({ created: true, enqueued: 0, pending: 4 });
     expect(submit.json().warnings.join(' ')).toMatch(/PENDING/);
     expect(await count(h, 'run', `status = 'PENDING'`)).toBe(4);
+    // The runs it could not add are PENDING, so the sweep itself is confirmed: nothing else is outstanding.
+    expect(await count(h, 'sweep', 'enqueued_at IS NOT NULL')).toBe(1);
 
     const retryDown = await h.app.inject({ method: 'POST', url: `/v1/sweeps/${sweepId}/retry`, headers: h.auth('write') });
     expect(retryDown.statusCode).toBe(202);
@@ -147,6 +152,35 @@ describe('Redis down at submit', () => {
     } finally {
       await healthy.closeApp();
     }
+  });
+});
+
+describe('submit that died between its transaction and the end of addBulk', () => {
+  it('leaves the sweep unconfirmed, and the re-enqueuer adds the QUEUED runs that have no job', async () => {
+    h = await startHarness();
+    const spec = tinySpec();
+    const { sweepId, runIds } = plannedIds(spec);
+    // The transaction committed (runs QUEUED, sweep unconfirmed); one job made it to Redis before the crash.
+    const planned = planSubmission(spec, h.config.MAX_CELLS_PER_SWEEP);
+    expect(await insertSweep(h.db, planned.rows, null, null)).toBe(true);
+    expect(await count(h, 'run', `status = 'QUEUED'`)).toBe(4);
+    expect(await count(h, 'sweep', 'enqueued_at IS NULL')).toBe(1);
+    const first = planned.rows.runs[0]!;
+    await h.queue.add('train', { runId: first.id } as never, { jobId: first.id });
+
+    // Within the grace period the sweep is left alone (its submit may still be adding jobs).
+    expect(await h.enqueuer.sweepOnce(60_000)).toBe(0);
+    expect(await h.queue.count()).toBe(1);
+
+    expect(await h.enqueuer.sweepOnce(0)).toBe(4);
+    const jobs = await h.queue.getJobs(['prioritized', 'waiting']);
+    expect(jobs.map((j) => j.id).sort()).toEqual(runIds);
+    // The job that existed was not replaced (BullMQ ignores an id it holds).
+    expect(jobs.find((j) => j.id === first.id)!.data).toEqual({ runId: first.id });
+    expect(await count(h, 'sweep', 'enqueued_at IS NOT NULL')).toBe(1);
+    expect(await count(h, 'run', `status = 'QUEUED'`)).toBe(4);
+    // Confirmed: the next pass finds nothing to do.
+    expect(await h.enqueuer.sweepOnce(0)).toBe(0);
   });
 });
 
