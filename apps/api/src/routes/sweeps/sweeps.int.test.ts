@@ -159,7 +159,7 @@ describe('submit that died between its transaction and the end of addBulk', () =
   it('leaves the sweep unconfirmed, and the re-enqueuer adds the QUEUED runs that have no job', async () => {
     h = await startHarness();
     const spec = tinySpec();
-    const { sweepId, runIds } = plannedIds(spec);
+    const { runIds } = plannedIds(spec);
     // The transaction committed (runs QUEUED, sweep unconfirmed); one job made it to Redis before the crash.
     const planned = planSubmission(spec, h.config.MAX_CELLS_PER_SWEEP);
     expect(await insertSweep(h.db, planned.rows, null, null)).toBe(true);
