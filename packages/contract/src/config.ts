@@ -73,6 +73,8 @@ export const ApiConfigSchema = z.object({
   JOB_ATTEMPTS: positiveInt().max(100).default(3),
   /** A worker is listed as live while its heartbeat is younger than this, in ms. @defaultValue 30000 */
   WORKER_LIVE_MS: positiveInt().default(30_000),
+  /** How long one sweep status answer is reused by concurrent pollers, in ms; 0 computes every request. @defaultValue 250 */
+  STATUS_CACHE_MS: z.coerce.number().int().min(0).max(60_000).default(250),
 });
 export type ApiConfig = z.infer<typeof ApiConfigSchema>;
 

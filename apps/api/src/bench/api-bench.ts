@@ -8,20 +8,20 @@
 // Flags: --runs N (10000) --points N (10000000, total metric points) --curve N (1000000) --cells N (10000)
 //        --requests N (100 per query) --duration S (10, autocannon) --connections N (50) --out FILE
 // Data is seeded into a fresh Postgres schema (dropped afterwards) and a `bench-<uuid>` queue (obliterated).
-import { spawn } from 'node:child_process';
+// The API runs as its own process (apps/api/dist/main.js, as deployed) so its heap and event loop are not shared
+// with the load generator or with the seeding of 10 million points; the bench talks to it over loopback HTTP.
+import { spawn, type ChildProcess } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Queue } from 'bullmq';
-import { Redis } from 'ioredis';
-import { ApiConfigSchema, DEFAULT_DATABASE_URL, DEFAULT_REDIS_URL, type TrainJobPayload, type TrainJobResult } from '@shapesweep/contract';
+import { DEFAULT_DATABASE_URL, DEFAULT_REDIS_URL, type TrainJobPayload, type TrainJobResult } from '@shapesweep/contract';
 import { MetricIngest } from '@shapesweep/db';
 import { createTestDatabase } from '@shapesweep/db/testing';
-import { buildApp } from '../app.js';
 import { redisOptions } from '../config.js';
-import { createToken } from '../routes/tokens/store.js';
 import { planSubmission } from '../routes/sweeps/planning.js';
 import { prng, seedCurve, seedFinishedSweep } from './seed.js';
 
@@ -95,6 +95,60 @@ function autocannon(url: string, durationS: number, connections: number): Promis
   });
 }
 
+/** A port nobody listens on right now (the API process is told to use it). */
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.on('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const address = server.address();
+      server.close(() => (typeof address === 'object' && address !== null ? resolve(address.port) : reject(new Error('no port'))));
+    });
+  });
+}
+
+interface ApiProcess {
+  base: string;
+  adminToken: string;
+  stop(): Promise<void>;
+}
+
+/** apps/api/dist/main.js with `env`, ready once /readyz answers 200. */
+async function startApi(env: Record<string, string>): Promise<ApiProcess> {
+  const port = await freePort();
+  const dir = mkdtempSync(path.join(os.tmpdir(), 'shapesweep-bench-'));
+  const tokenFile = path.join(dir, 'token');
+  const child: ChildProcess = spawn(process.execPath, [path.join(root, 'apps', 'api', 'dist', 'main.js')], {
+    env: { ...process.env, ...env, API_HOST: '127.0.0.1', API_PORT: String(port), ADMIN_TOKEN_FILE: tokenFile, LOG_LEVEL: 'warn' },
+    stdio: ['ignore', 'inherit', 'inherit'],
+  });
+  const exited = new Promise<number | null>((resolve) => child.once('exit', resolve));
+  const base = `http://127.0.0.1:${port}`;
+  const deadline = Date.now() + 30_000;
+  for (;;) {
+    if (child.exitCode !== null) throw new Error(`the api process exited with ${child.exitCode} before it was ready`);
+    try {
+      if ((await fetch(`${base}/readyz`)).status === 200) break;
+    } catch {
+      // not listening yet
+    }
+    if (Date.now() > deadline) {
+      child.kill('SIGKILL');
+      throw new Error('the api process was not ready within 30 s');
+    }
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  return {
+    base,
+    adminToken: readFileSync(tokenFile, 'utf8').trim(),
+    async stop() {
+      child.kill('SIGTERM');
+      await exited;
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}
+
 function log(line: string): void {
   process.stderr.write(`bench:api ${line}\n`);
 }
@@ -121,32 +175,62 @@ async function main(): Promise<void> {
   const queueName = `bench-${randomUUID()}`;
   const connection = redisOptions(redisUrl);
   const queue = new Queue<TrainJobPayload, TrainJobResult, string>(queueName, { connection });
-  const publisher = new Redis(connection);
-  const config = Object.freeze(ApiConfigSchema.parse({ DATABASE_URL: db.url, REDIS_URL: redisUrl, TRAIN_QUEUE: queueName, LOG_LEVEL: 'silent', MAX_CELLS_PER_SWEEP: String(Math.max(CELLS, 10_000)) }));
-  const built = await buildApp(config, { db, queue, publisher }, { logger: false, reenqueue: false });
-  const { app } = built;
-  const writer = await createToken(db, 'bench', ['write']);
+  const maxCells = String(Math.max(CELLS, 10_000));
+  const apiEnv = { DATABASE_URL: db.url, REDIS_URL: redisUrl, TRAIN_QUEUE: queueName, MAX_CELLS_PER_SWEEP: maxCells };
   const results: Record<string, unknown> = {};
   try {
-    const base = await app.listen({ host: '127.0.0.1', port: 0 });
+    await measure(apiEnv, db, queue, results);
+    // The same endpoint without the status answer cache: every request runs the counts query on a 10,000-run sweep.
+    const uncached = await startApi({ ...apiEnv, STATUS_CACHE_MS: '0' });
+    try {
+      const statusSweepId = (results.status as { url: string }).url.split('/').pop()!;
+      results.statusUncached = { ...(await autocannon(`${uncached.base}/v1/sweeps/${statusSweepId}`, Math.max(3, Math.round(DURATION_S / 2)), 10)), connections: 10, statusCacheMs: 0 };
+      log(`status uncached ${JSON.stringify(results.statusUncached)}`);
+    } finally {
+      await uncached.stop();
+    }
+  } finally {
+    await queue.obliterate({ force: true }).catch(() => undefined);
+    await queue.close();
+    await db.drop();
+  }
+  await writeReport(databaseUrl, results);
+}
 
-    // ---- submit: plan + one transaction + addBulk, three times (distinct sweeps), over HTTP
+/** Submit, seed, then every query and the status throughput against one API process. */
+async function measure(
+  apiEnv: Record<string, string>,
+  db: Awaited<ReturnType<typeof createTestDatabase>>,
+  queue: Queue<TrainJobPayload, TrainJobResult, string>,
+  results: Record<string, unknown>,
+): Promise<void> {
+  const maxCells = apiEnv.MAX_CELLS_PER_SWEEP!;
+  const api = await startApi(apiEnv);
+  try {
+    const { base } = api;
+    const auth = { authorization: `Bearer ${api.adminToken}` };
+
+    // ---- submit: plan + one transaction + addBulk, over HTTP, four times (distinct sweeps). The first is the first
+    // submit the fresh process serves (its code not yet optimised by the JIT) and is reported on its own; the target
+    // is judged on the next three, a running server's steady state.
     const submits: Array<{ ms: number; status: number; cells: number; planMs: number }> = [];
     let statusSweepId = '';
-    for (let i = 0; i < 3; i += 1) {
+    for (let i = 0; i < 4; i += 1) {
       const spec = bigSpec(CELLS, `bench submit ${i}`);
       const planStarted = performance.now();
-      const planned = planSubmission(spec, config.MAX_CELLS_PER_SWEEP);
+      const planned = planSubmission(spec, Number(maxCells));
       const planMs = performance.now() - planStarted;
       const started = performance.now();
-      const res = await fetch(`${base}/v1/sweeps`, { method: 'POST', headers: { authorization: `Bearer ${writer.secret}`, 'content-type': 'application/json' }, body: JSON.stringify(spec) });
+      const res = await fetch(`${base}/v1/sweeps`, { method: 'POST', headers: { ...auth, 'content-type': 'application/json' }, body: JSON.stringify(spec) });
       const body = (await res.json()) as { sweep: { id: string; cellCount: number }; enqueued: number };
       const ms = performance.now() - started;
       submits.push({ ms: Math.round(ms), status: res.status, cells: body.sweep.cellCount, planMs: Math.round(planMs) });
       statusSweepId = body.sweep.id;
       log(`submit ${i}: ${body.sweep.cellCount} cells, ${res.status}, ${Math.round(ms)} ms (plan alone ${Math.round(planMs)} ms), enqueued ${body.enqueued}; planned ${planned.rows.runs.length}`);
     }
-    results.submit = { runs: submits, bestMs: Math.min(...submits.map((s) => s.ms)), medianMs: [...submits.map((s) => s.ms)].sort((a, b) => a - b)[1], jobsInQueue: await queue.count(), targetMs: 1000 };
+    const [cold, ...warm] = submits;
+    const warmMs = warm.map((s) => s.ms).sort((a, b) => a - b);
+    results.submit = { firstSubmitOfProcess: cold, runs: warm, bestMs: warmMs[0], medianMs: warmMs[1], worstMs: warmMs[2], jobsInQueue: await queue.count(), targetMs: 1000 };
 
     // ---- seed: finished runs, then metric points through MetricIngest (the worker's COPY path)
     let started = performance.now();
@@ -230,23 +314,12 @@ async function main(): Promise<void> {
     const statusUrl = `${base}/v1/sweeps/${statusSweepId}`;
     results.status = { url: `/v1/sweeps/${statusSweepId}`, cellsInSweep: CELLS, durationSeconds: DURATION_S, connections: CONNECTIONS, statusCacheMs: 250, ...(await autocannon(statusUrl, DURATION_S, CONNECTIONS)), targetRequestsPerSecond: 10_000, targetP99Ms: 20 };
     log(`status ${JSON.stringify(results.status)}`);
-    // The same endpoint without the 250 ms answer cache: every request runs the counts query on a 10,000-run sweep.
-    const uncachedApp = await buildApp(config, { db, queue, publisher }, { logger: false, reenqueue: false, statusCacheMs: 0 });
-    try {
-      const uncachedBase = await uncachedApp.app.listen({ host: '127.0.0.1', port: 0 });
-      results.statusUncached = { ...(await autocannon(`${uncachedBase}/v1/sweeps/${statusSweepId}`, Math.max(3, Math.round(DURATION_S / 2)), 10)), connections: 10, statusCacheMs: 0 };
-      log(`status uncached ${JSON.stringify(results.statusUncached)}`);
-    } finally {
-      await uncachedApp.app.close();
-    }
   } finally {
-    await app.close();
-    await queue.obliterate({ force: true }).catch(() => undefined);
-    await queue.close();
-    publisher.disconnect();
-    await db.drop();
+    await api.stop();
   }
+}
 
+async function writeReport(databaseUrl: string, results: Record<string, unknown>): Promise<void> {
   const { rows } = await (async () => {
     const { createDatabase } = await import('@shapesweep/db');
     const probe = createDatabase({ url: databaseUrl, poolMax: 1 });

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { expectedDatabase, parseAttributes, parsePrismaSchema } from './prisma-schema.js';
+import { expectedDatabase, normalisePredicate, parseAttributes, parsePrismaSchema } from './prisma-schema.js';
 
 const SCHEMA = `
 generator client {
@@ -20,6 +20,7 @@ model Box {
   plain   DateTime
   owner   Owner?   @relation(fields: [ownerId], references: [id])
   @@index([ownerId, at])
+  @@index([label], map: "box_red_label_idx", where: raw("color = 'RED'"))
   @@map("box")
 }
 model Owner {
@@ -47,6 +48,7 @@ describe('parsePrismaSchema / expectedDatabase', () => {
       { name: 'box_pkey', columns: ['id'], unique: true, primary: true },
       { name: 'box_label_custom', columns: ['label'], unique: true, primary: false },
       { name: 'box_owner_id_at_idx', columns: ['owner_id', 'at'], unique: false, primary: false },
+      { name: 'box_red_label_idx', columns: ['label'], unique: false, primary: false, where: "color = 'RED'" },
     ]);
     expect(box.foreignKeys).toEqual([
       { name: 'box_owner_id_fkey', columns: ['owner_id'], refTable: 'Owner', refColumns: ['id'], onDelete: 'SET NULL', onUpdate: 'CASCADE' },
@@ -61,6 +63,14 @@ describe('parsePrismaSchema / expectedDatabase', () => {
       { name: 'index', args: [{ value: { kind: 'list', items: [{ kind: 'ident', value: 'a' }, { kind: 'ident', value: 'b' }] } }, { name: 'map', value: { kind: 'string', value: 'x' } }] },
       { name: 'db.VarChar', args: [{ value: { kind: 'number', value: '12' } }] },
     ]);
+  });
+
+  it('normalises partial-index predicates the way Postgres prints them back', () => {
+    expect(normalisePredicate(`(status = 'SUCCEEDED'::run_status)`)).toBe("status = 'SUCCEEDED'");
+    expect(normalisePredicate(`"status"  =  'SUCCEEDED'`)).toBe("status = 'SUCCEEDED'");
+    expect(normalisePredicate(`(tags = '{}'::text[])`)).toBe("tags = '{}'");
+    expect(normalisePredicate(`status = 'FAILED'`)).not.toBe(normalisePredicate(`(status = 'SUCCEEDED'::run_status)`));
+    expect(() => expectedDatabase(parsePrismaSchema(`model A {\n  id String @id\n  @@index([id], where: "id = 'x'")\n}\n`))).toThrow(/where: raw/);
   });
 
   it('names the line of something it cannot read', () => {

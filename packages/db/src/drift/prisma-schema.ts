@@ -214,6 +214,31 @@ export interface ExpectedIndex {
   columns: string[];
   unique: boolean;
   primary: boolean;
+  /** Predicate of a partial index (`where: raw("…")`), normalised by normalisePredicate; absent for a full index. */
+  where?: string;
+}
+
+/**
+ * A partial-index predicate in a form both sides can be compared in: Postgres prints `status = 'SUCCEEDED'` back as
+ * `(status = 'SUCCEEDED'::run_status)`, so casts, identifier quotes, parentheses and spacing are dropped. Enough for
+ * the simple column-versus-literal predicates this schema uses; not a SQL parser.
+ */
+export function normalisePredicate(sql: string): string {
+  return sql
+    .replace(/::[a-z_][a-z0-9_]*(\[\])?/gi, '')
+    .replace(/"([a-z_][a-z0-9_]*)"/gi, '$1')
+    .replace(/[()]/g, '')
+    .replace(/\s+/g, ' ')
+    .trim();
+}
+
+/** The `where: raw("…")` predicate of an @@index / @@unique, normalised; undefined without one. */
+function wherePredicate(attr: Attribute): string | undefined {
+  const where = namedArg(attr, 'where');
+  if (where === undefined) return undefined;
+  const sql = where.kind === 'call' && where.name === 'raw' ? where.args[0]?.value : undefined;
+  if (sql?.kind !== 'string') throw new Error(`@@${attr.name}: only where: raw("…") predicates are supported by this reader`);
+  return normalisePredicate(sql.value);
 }
 export interface ExpectedForeignKey {
   name: string;
@@ -353,9 +378,11 @@ export function expectedDatabase(schema: PrismaSchema): ExpectedDatabase {
     for (const attr of model.attributes) {
       if (attr.name === 'map') continue;
       const cols = (): string[] => fieldList(attr).map((f) => columnOf(model, f));
+      const where = wherePredicate(attr);
+      const partial = where === undefined ? {} : { where };
       if (attr.name === 'id') indexes.push({ name: explicitName(attr) ?? `${table}_pkey`, columns: cols(), unique: true, primary: true });
-      else if (attr.name === 'unique') indexes.push({ name: explicitName(attr) ?? `${table}_${cols().join('_')}_key`, columns: cols(), unique: true, primary: false });
-      else if (attr.name === 'index') indexes.push({ name: explicitName(attr) ?? `${table}_${cols().join('_')}_idx`, columns: cols(), unique: false, primary: false });
+      else if (attr.name === 'unique') indexes.push({ name: explicitName(attr) ?? `${table}_${cols().join('_')}_key`, columns: cols(), unique: true, primary: false, ...partial });
+      else if (attr.name === 'index') indexes.push({ name: explicitName(attr) ?? `${table}_${cols().join('_')}_idx`, columns: cols(), unique: false, primary: false, ...partial });
       else throw new Error(`${model.name}: @@${attr.name} not supported by this reader`);
     }
     return { name: table, columns, indexes, foreignKeys };

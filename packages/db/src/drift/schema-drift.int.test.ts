@@ -58,6 +58,18 @@ describe('schema.prisma versus the migrated database', () => {
     ]);
   });
 
+  it('reports a partial index whose predicate or partiality differs', async () => {
+    const partial = `@@index([params], map: "run_succeeded_params_idx", where: raw("status = 'SUCCEEDED'"))`;
+    expect(schemaText).toContain(partial);
+    const otherPredicate = schemaText.replace(partial, partial.replace("'SUCCEEDED'", "'FAILED'"));
+    const full = schemaText.replace(partial, '@@index([params], map: "run_succeeded_params_idx")');
+    const compare = async (text: string) => compareSchemas(expectedDatabase(parsePrismaSchema(text)), await introspect(db.pool, db.schema));
+    expect(await compare(otherPredicate)).toEqual([
+      "index run.run_succeeded_params_idx: (params) WHERE status = 'SUCCEEDED', expected (params) WHERE status = 'FAILED'",
+    ]);
+    expect(await compare(full)).toEqual(["index run.run_succeeded_params_idx: (params) WHERE status = 'SUCCEEDED', expected (params)"]);
+  });
+
   it('reports a table the migrations created that schema.prisma does not model', async () => {
     const withoutToken = schemaText.replace(/model ApiToken \{[\s\S]*?\n\}\n/, '');
     const problems = compareSchemas(expectedDatabase(parsePrismaSchema(withoutToken)), await introspect(db.pool, db.schema));

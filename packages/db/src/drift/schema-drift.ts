@@ -2,7 +2,7 @@
 // Used by schema-drift.int.test.ts; also handy by hand after writing a migration:
 //   compareSchemas(expectedDatabase(parsePrismaSchema(text)), await introspect(pool, 'public'))
 import type pg from 'pg';
-import type { ExpectedDatabase, ExpectedForeignKey, ExpectedIndex, ExpectedTable, ReferentialAction } from './prisma-schema.js';
+import { normalisePredicate, type ExpectedDatabase, type ExpectedForeignKey, type ExpectedIndex, type ExpectedTable, type ReferentialAction } from './prisma-schema.js';
 
 /** Tables that live next to the models but are not modelled: the migration log. */
 const UNMODELLED_TABLES = new Set(['_prisma_migrations']);
@@ -31,9 +31,9 @@ export async function introspect(pool: pg.Pool, schema: string): Promise<Expecte
      ORDER BY c.relname, a.attnum`,
     [schema],
   );
-  const indexes = await pool.query<{ table: string; name: string; columns: string[]; unique: boolean; primary: boolean; partial: boolean }>(
+  const indexes = await pool.query<{ table: string; name: string; columns: string[]; unique: boolean; primary: boolean; predicate: string | null; expression: boolean }>(
     `SELECT t.relname AS table, i.relname AS name, x.indisunique AS unique, x.indisprimary AS primary,
-            x.indpred IS NOT NULL AS partial,
+            pg_get_expr(x.indpred, x.indrelid) AS predicate, x.indexprs IS NOT NULL AS expression,
             ARRAY(SELECT a.attname FROM unnest(x.indkey) WITH ORDINALITY k(attnum, ord)
                   JOIN pg_attribute a ON a.attrelid = t.oid AND a.attnum = k.attnum ORDER BY k.ord)::text[] AS columns
      FROM pg_index x JOIN pg_class i ON i.oid = x.indexrelid JOIN pg_class t ON t.oid = x.indrelid
@@ -66,9 +66,9 @@ export async function introspect(pool: pg.Pool, schema: string): Promise<Expecte
   }
   for (const i of indexes.rows) {
     if (UNMODELLED_TABLES.has(i.table)) continue;
-    // Prisma never creates partial or expression indexes; show them as a column list that cannot match.
-    const cols = i.partial || i.columns.length === 0 ? [...i.columns, '(partial or expression)'] : i.columns;
-    tableNamed(i.table).indexes.push({ name: i.name, columns: cols, unique: i.unique, primary: i.primary });
+    // Prisma never creates expression indexes; show one as a column list that cannot match.
+    const cols = i.expression || i.columns.length === 0 ? [...i.columns, '(expression)'] : i.columns;
+    tableNamed(i.table).indexes.push({ name: i.name, columns: cols, unique: i.unique, primary: i.primary, ...(i.predicate === null ? {} : { where: normalisePredicate(i.predicate) }) });
   }
   for (const f of foreignKeys.rows) {
     tableNamed(f.table).foreignKeys.push({
@@ -116,7 +116,7 @@ export function compareSchemas(expected: ExpectedDatabase, actual: ExpectedDatab
 }
 
 function describeIndex(i: ExpectedIndex): string {
-  return `${i.primary ? 'PRIMARY KEY ' : i.unique ? 'UNIQUE ' : ''}(${i.columns.join(', ')})`;
+  return `${i.primary ? 'PRIMARY KEY ' : i.unique ? 'UNIQUE ' : ''}(${i.columns.join(', ')})${i.where === undefined ? '' : ` WHERE ${i.where}`}`;
 }
 
 function describeForeignKey(f: ExpectedForeignKey): string {
