@@ -12,7 +12,7 @@ import { ErrorBodySchema, IdSchema, LimitQuery, PositiveNumberQuery } from '../.
 import { RunSummarySchema } from '../runs/schemas.js';
 import { findSweep } from '../sweeps/store.js';
 import {
-  axisPoints, dataVersion, frontierCandidates, queryResults, runRecords, runsByIds,
+  FinishedRunsCache, axisPoints, dataVersion, frontierCandidates, queryResults, runsByIds,
   type CostAxis, type Quality, type ResultPosition, type ResultSort, type Scope,
 } from './store.js';
 
@@ -82,6 +82,7 @@ export function resultRoutes(ctx: AppContext): FastifyPluginAsyncZod {
   const { db } = ctx.deps;
   const fitCache = new AnswerCache<PowerLawFit>(64);
   const reportCache = new AnswerCache<SweepReport>(32);
+  const finishedRuns = new FinishedRunsCache(32);
 
   return async (app) => {
     app.get('/v1/results', {
@@ -196,7 +197,7 @@ export function resultRoutes(ctx: AppContext): FastifyPluginAsyncZod {
       const points = await axisPoints(db, scope, q.x, { kind: target });
       // Log space needs y > 0: a perfect downstream score (error 0) or a missing value cannot be fitted.
       const usable = points.map((p) => ({ x: p.x, y: toFitY(target, p.y) })).filter((p) => p.x > 0 && p.y > 0 && Number.isFinite(p.y));
-      const key = `${q.x}|${q.y}|${q.sweep ?? ''}|${q.bootstrap}|${q.seed}|${await dataVersion(db, q.sweep ?? null)}`;
+      const key = `${q.x}|${q.y}|${q.sweep ?? ''}|${q.bootstrap}|${q.seed}|${(await dataVersion(db, q.sweep ?? null)).key}`;
       let fit = fitCache.get(key);
       if (fit === undefined) {
         try {
@@ -234,11 +235,12 @@ export function resultRoutes(ctx: AppContext): FastifyPluginAsyncZod {
       if (sweep === null) {
         throw new ShapesweepError('SWEEP_NOT_FOUND', `id: no sweep has id ${JSON.stringify(request.params.id)}`, { details: [`params.id: ${request.params.id}`] });
       }
-      const key = `${sweep.id}|${await dataVersion(db, sweep.id)}`;
+      const version = await dataVersion(db, sweep.id);
+      const key = `${sweep.id}|${version.key}`;
       let report = reportCache.get(key);
       if (report === undefined) {
         try {
-          report = sweepReport(await runRecords(db, { sweepId: sweep.id }));
+          report = sweepReport(await finishedRuns.get(db, sweep.id, version));
         } catch (err) {
           analysisError(err);
         }

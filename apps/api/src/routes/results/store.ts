@@ -218,8 +218,11 @@ export async function runsByIds(db: Database, ids: readonly string[]): Promise<M
  * The finished runs of a scope as analysis RunRecords. `scores` holds one value per task, in the task's ranking
  * metric (taskMetricSql: accuracy where recorded, else the task's first metric by name).
  */
-export async function runRecords(db: Database, scope: Scope): Promise<RunRecord[]> {
-  const where = scopeSql(scope, 1);
+export async function runRecords(db: Database, scope: Scope, updatedSince?: Date): Promise<RunRecord[]> {
+  const scoped = scopeSql(scope, 1);
+  const where = updatedSince === undefined
+    ? scoped
+    : { sql: `${scoped.sql} AND r.updated_at >= $${scoped.params.length + 1}::timestamptz`, params: [...scoped.params, updatedSince] };
   const [runs, scoreRows, metrics] = await Promise.all([
     db.pool.query<{ id: string; name: string; family: string; reference_name: string | null; params: number; flops: number; wall_seconds: number | null; neg_log_perplexity: number | null; downstream_mean: number | null; tokens_per_second: number | null }>(
       `SELECT r.id, r.name, r.family, r.reference_name, r.params::float8 AS params, ${FLOPS_SQL} AS flops, r.wall_seconds,
@@ -256,11 +259,73 @@ export async function runRecords(db: Database, scope: Scope): Promise<RunRecord[
   }));
 }
 
-/** Changes whenever a run of the scope finishes or is updated: the cache key of fits and reports. */
-export async function dataVersion(db: Database, sweepId: string | null): Promise<string> {
+/** What identifies the finished runs of a scope right now: how many, and the last time one of them changed. */
+export interface DataVersion {
+  count: number;
+  /** max(updated_at) of the finished runs; null when there are none. */
+  latest: Date | null;
+  /** count and latest in one string: the cache key of fits and reports. */
+  key: string;
+}
+
+/** Changes whenever a run of the scope finishes or is updated. */
+export async function dataVersion(db: Database, sweepId: string | null): Promise<DataVersion> {
   const { rows } = await db.pool.query<{ n: string; t: Date | null }>(
     `SELECT count(*) AS n, max(updated_at) AS t FROM run WHERE status = 'SUCCEEDED' AND ($1::text IS NULL OR sweep_id = $1)`,
     [sweepId],
   );
-  return `${rows[0]?.n ?? 0}:${rows[0]?.t?.getTime() ?? 0}`;
+  const count = Number(rows[0]?.n ?? 0);
+  const latest = rows[0]?.t ?? null;
+  return { count, latest, key: `${count}:${latest?.getTime() ?? 0}` };
+}
+
+/**
+ * How far back a refresh looks before the newest change it has seen. updated_at is the writer's transaction start,
+ * so a transaction that commits later can carry an older timestamp; the window covers such stragglers (a run's
+ * success transaction takes milliseconds), and the count check in FinishedRunsCache catches anything beyond it.
+ */
+const REFRESH_OVERLAP_MS = 5_000;
+
+/**
+ * The finished runs of each sweep as RunRecords, kept between requests and refreshed by what changed: a run enters
+ * SUCCEEDED once with all its values (the worker writes them in one transaction), so a newer version needs only the
+ * runs updated since the last read (plus an overlap window), merged by id. When the merged set does not have exactly
+ * as many runs as the database counts (a run left SUCCEEDED, a sweep was re-seeded, a straggler beyond the window),
+ * the sweep is read in full instead. A report after one more run finished then costs one small query, not a pass
+ * over every run and score of the sweep.
+ */
+export class FinishedRunsCache {
+  private readonly entries = new Map<string, { versionKey: string; latest: Date | null; records: Map<string, RunRecord> }>();
+  /** Full reads and incremental refreshes served, for tests and logs. */
+  readonly stats = { full: 0, incremental: 0, hits: 0 };
+
+  constructor(private readonly capacity = 32) {}
+
+  async get(db: Database, sweepId: string, version: DataVersion): Promise<RunRecord[]> {
+    const entry = this.entries.get(sweepId);
+    if (entry?.versionKey === version.key) {
+      this.stats.hits += 1;
+      return [...entry.records.values()];
+    }
+    let records: Map<string, RunRecord> | null = null;
+    if (entry !== undefined && entry.latest !== null) {
+      const since = new Date(entry.latest.getTime() - REFRESH_OVERLAP_MS);
+      const merged = new Map(entry.records);
+      for (const r of await runRecords(db, { sweepId }, since)) merged.set(r.id, r);
+      if (merged.size === version.count) {
+        records = merged;
+        this.stats.incremental += 1;
+      }
+    }
+    if (records === null) {
+      records = new Map((await runRecords(db, { sweepId })).map((r) => [r.id, r]));
+      this.stats.full += 1;
+    }
+    // Ordered by id, as a full read returns them, so a report does not depend on how its records were gathered.
+    const ordered = new Map([...records.entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
+    this.entries.delete(sweepId);
+    this.entries.set(sweepId, { versionKey: version.key, latest: version.latest, records: ordered });
+    if (this.entries.size > this.capacity) this.entries.delete(this.entries.keys().next().value!);
+    return [...ordered.values()];
+  }
 }
