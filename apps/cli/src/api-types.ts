@@ -1,34 +1,13 @@
 // The shapes of the API responses the CLI reads (apps/api route schemas; OpenAPI at /docs). Types only: the CLI
 // trusts its own API's responses and prints what it got with --json.
-import type { RunShapeView, RunSummary, WorkerView } from '@shapesweep/contract';
+import type {
+  FrontierResponse, ResultItem, RunShapeView, RunSummary, StatusCounts, SweepProgress, SweepStatus, SweepView, WorkerView,
+} from '@shapesweep/contract';
 
-export type StatusCounts = Record<'PENDING' | 'QUEUED' | 'RUNNING' | 'SUCCEEDED' | 'FAILED' | 'CANCELLED', number>;
+export type { StatusCounts, SweepProgress, SweepStatus, ResultItem, FrontierResponse };
 
-export interface Sweep {
-  id: string;
-  name: string;
-  status: string;
-  priority: number;
-  cellCount: number;
-  createdAt: string;
-  updatedAt: string;
-  counts: StatusCounts;
-}
-
-export interface SweepProgress {
-  stepsDone: number;
-  stepsTotal: number;
-  fraction: number;
-  tokensPerSecond: number;
-  stepsPerSecond: number;
-  etaSeconds: number | null;
-}
-
-/** GET /v1/sweeps/:id */
-export interface SweepStatus {
-  sweep: Sweep & { spec: unknown };
-  progress: SweepProgress;
-}
+/** A sweep as listed and submitted (contract SweepView). */
+export type Sweep = SweepView;
 
 /** POST /v1/sweeps */
 export interface SubmitResponse {
@@ -42,21 +21,6 @@ export interface SubmitResponse {
 export type RunShape = RunShapeView;
 
 export type { RunSummary };
-
-/** GET /v1/results items: a finished run, the value it was ranked by, its budget FLOPs and scores[task][metric]. */
-export interface ResultItem extends RunSummary {
-  value: number;
-  flops: number;
-  scores: Record<string, Record<string, number>>;
-}
-
-/** GET /v1/frontier */
-export interface FrontierResponse {
-  x: string;
-  y: string;
-  candidates: number;
-  frontier: Array<{ x: number; y: number; run: RunSummary }>;
-}
 
 /** GET /v1/fits */
 export interface FitResponse {

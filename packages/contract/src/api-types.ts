@@ -63,3 +63,49 @@ export interface WorkerView {
   /** Runs this worker is training now. */
   runningRuns: number;
 }
+
+/** Runs of a sweep per status (every status present, zero when none). */
+export type StatusCounts = Record<'PENDING' | 'QUEUED' | 'RUNNING' | 'SUCCEEDED' | 'FAILED' | 'CANCELLED', number>;
+
+/** A sweep as listed (GET /v1/sweeps items) and as returned by a submit. */
+export interface SweepView {
+  id: string;
+  name: string;
+  status: string;
+  priority: number;
+  cellCount: number;
+  createdAt: string;
+  updatedAt: string;
+  counts: StatusCounts;
+}
+
+/** Steps done over all runs, and the ETA from the throughput the running runs measure. */
+export interface SweepProgress {
+  stepsDone: number;
+  stepsTotal: number;
+  fraction: number;
+  tokensPerSecond: number;
+  stepsPerSecond: number;
+  etaSeconds: number | null;
+}
+
+/** GET /v1/sweeps/:id */
+export interface SweepStatus {
+  sweep: SweepView & { spec: unknown };
+  progress: SweepProgress;
+}
+
+/** GET /v1/results items: a finished run, the value it was ranked by, its budget FLOPs and scores[task][metric]. */
+export interface ResultItem extends RunSummary {
+  value: number;
+  flops: number;
+  scores: Record<string, Record<string, number>>;
+}
+
+/** GET /v1/frontier */
+export interface FrontierResponse {
+  x: string;
+  y: string;
+  candidates: number;
+  frontier: Array<{ x: number; y: number; run: RunSummary }>;
+}

@@ -33,3 +33,14 @@ export function mutationRateLimit(config: Readonly<ApiConfig>): { max: number; t
  */
 export const bodyPassThrough: FastifySchemaCompiler<z.ZodType> = (req) =>
   req.httpPart === 'body' ? (data: unknown) => ({ value: data }) : validatorCompiler(req);
+
+/** true when A and B are assignable to each other. */
+export type SameType<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false;
+
+/**
+ * Compiles only when `A` and `B` are the same type: ties a response schema to the contract type the CLI and the
+ * dashboard read the answer through, so neither side can change alone. Does nothing at run time.
+ */
+export function assertSameType<A, B>(proof: SameType<A, B>): void {
+  void proof;
+}

@@ -1,35 +1,13 @@
 // The API as the dashboard sees it: response types (mirroring apps/api's zod response schemas) and one fetch
 // wrapper that adds the bearer token when one is stored and turns error bodies into ApiError.
-import type { RunSummary } from '@shapesweep/contract';
+import type { ResultItem, RunSummary, StatusCounts, SweepStatus, SweepView } from '@shapesweep/contract';
 
 export const RUN_STATUSES = ['PENDING', 'QUEUED', 'RUNNING', 'SUCCEEDED', 'FAILED', 'CANCELLED'] as const;
 export type RunStatus = (typeof RUN_STATUSES)[number];
-export type StatusCounts = Record<RunStatus, number>;
+export type { ResultItem, RunSummary, StatusCounts, SweepStatus };
 
-export interface Sweep {
-  id: string;
-  name: string;
-  status: string;
-  priority: number;
-  cellCount: number;
-  createdAt: string;
-  updatedAt: string;
-  counts: StatusCounts;
-}
-
-export interface SweepStatus {
-  sweep: Sweep & { spec: unknown };
-  progress: {
-    stepsDone: number;
-    stepsTotal: number;
-    fraction: number;
-    tokensPerSecond: number;
-    stepsPerSecond: number;
-    etaSeconds: number | null;
-  };
-}
-
-export type { RunSummary };
+/** A sweep as listed and submitted (contract SweepView). */
+export type Sweep = SweepView;
 
 export interface RunDetail {
   run: RunSummary;
@@ -46,13 +24,6 @@ export interface Curve {
   downsampled: boolean;
   /** [step, value] pairs. */
   points: [number, number][];
-}
-
-export interface ResultItem extends RunSummary {
-  value: number;
-  flops: number;
-  /** task → metric → value. */
-  scores: Record<string, Record<string, number>>;
 }
 
 export interface SweepReportResponse {

@@ -5,10 +5,10 @@ import {
   fitPowerLaw, fromFitY, isAnalysisError, paretoFrontier, predict, sweepReport, toFitY,
   type FitTarget, type PowerLawFit, type SweepReport,
 } from '@shapesweep/analysis';
-import { ShapesweepError, TaskNameSchema } from '@shapesweep/contract';
+import { ShapesweepError, TaskNameSchema, type FrontierResponse, type ResultItem } from '@shapesweep/contract';
 import type { AppContext } from '../../context.js';
 import { decodeCursor, encodeCursor } from '../../http/cursor.js';
-import { ErrorBodySchema, IdSchema, LimitQuery, PositiveNumberQuery } from '../../http/schemas.js';
+import { assertSameType, ErrorBodySchema, IdSchema, LimitQuery, PositiveNumberQuery } from '../../http/schemas.js';
 import { RunSummarySchema } from '../runs/schemas.js';
 import { findSweep } from '../sweeps/store.js';
 import {
@@ -51,6 +51,15 @@ const ResultItemSchema = RunSummarySchema.extend({
   flops: z.number(),
   scores: z.record(z.string(), z.record(z.string(), z.number())),
 });
+assertSameType<z.output<typeof ResultItemSchema>, ResultItem>(true);
+
+const FrontierResponseSchema = z.object({
+  x: z.string(),
+  y: z.string(),
+  candidates: z.number(),
+  frontier: z.array(z.object({ x: z.number(), y: z.number(), run: RunSummarySchema })),
+});
+assertSameType<z.output<typeof FrontierResponseSchema>, FrontierResponse>(true);
 
 /** Small LRU of computed answers keyed by query + data version (fits and reports cost more than a query). */
 class AnswerCache<T> {
@@ -134,12 +143,7 @@ export function resultRoutes(ctx: AppContext): FastifyPluginAsyncZod {
           metric: MetricNameSchema.optional(),
         }),
         response: {
-          200: z.object({
-            x: z.string(),
-            y: z.string(),
-            candidates: z.number(),
-            frontier: z.array(z.object({ x: z.number(), y: z.number(), run: RunSummarySchema })),
-          }),
+          200: FrontierResponseSchema,
           400: ErrorBodySchema,
         },
       },

@@ -1,5 +1,7 @@
 // Response schemas of run views (documentation and response typing; see app.ts on serialization).
 import { z } from 'zod';
+import type { RunSummary } from '@shapesweep/contract';
+import { assertSameType } from '../../http/schemas.js';
 
 export const RunSummarySchema = z.object({
   id: z.string(),
@@ -33,3 +35,4 @@ export const RunSummarySchema = z.object({
   startedAt: z.string().nullable(),
   finishedAt: z.string().nullable(),
 });
+assertSameType<z.output<typeof RunSummarySchema>, RunSummary>(true);

@@ -1,10 +1,10 @@
 // /v1/sweeps: submit, list, status, runs, live events, cancel, retry.
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import { ShapesweepError, SweepSpecSchema } from '@shapesweep/contract';
+import { ShapesweepError, SweepSpecSchema, type SweepStatus, type SweepView } from '@shapesweep/contract';
 import type { AppContext } from '../../context.js';
 import { decodeCursor, encodeCursor } from '../../http/cursor.js';
-import { bodyPassThrough, ErrorBodySchema, IdSchema, LimitQuery, mutationRateLimit } from '../../http/schemas.js';
+import { assertSameType, bodyPassThrough, ErrorBodySchema, IdSchema, LimitQuery, mutationRateLimit } from '../../http/schemas.js';
 import { runSseStream, type SseRegistry } from '../../http/sse.js';
 import { listRuns } from '../runs/store.js';
 import { RunSummarySchema } from '../runs/schemas.js';
@@ -38,6 +38,8 @@ const ProgressSchema = z.object({
 });
 
 const SweepStatusSchema = z.object({ sweep: SweepSchema.extend({ spec: z.unknown() }), progress: ProgressSchema });
+assertSameType<z.output<typeof SweepSchema>, SweepView>(true);
+assertSameType<z.output<typeof SweepStatusSchema>, SweepStatus>(true);
 
 const SubmitResponseSchema = z.object({
   sweep: SweepSchema,
