@@ -74,13 +74,24 @@ export const CellResultSchema = z.strictObject({
 });
 export type CellResult = z.infer<typeof CellResultSchema>;
 
+/** A checkpoint the trainer saved, with the older ones the storage deleted (the parent drops their rows). */
+const CheckpointMessageSchema = z.strictObject({
+  type: z.literal('checkpoint'),
+  phase: z.string().min(1),
+  step: count,
+  uri: z.string().min(1),
+  bytes: count,
+  removed: z.array(z.string().min(1)).max(10_000),
+});
+export type CheckpointReportMessage = Omit<z.infer<typeof CheckpointMessageSchema>, 'type'>;
+
 export const ChildMessageSchema = z.discriminatedUnion('type', [
   z.strictObject({ type: z.literal('ready'), backend: z.string(), reason: z.string() }),
   z.strictObject({ type: z.literal('heartbeat') }),
   z.strictObject({ type: z.literal('metrics'), id: count, points: z.array(MetricPointMessageSchema) }),
   ProgressMessageSchema,
   z.strictObject({ type: z.literal('flush'), id: count }),
-  z.strictObject({ type: z.literal('checkpoint'), phase: z.string().min(1), step: count, uri: z.string().min(1), bytes: count }),
+  CheckpointMessageSchema,
   z.strictObject({ type: z.literal('log'), level: z.enum(['debug', 'info', 'warn', 'error']), message: z.string() }),
   z.strictObject({
     type: z.literal('done'),

@@ -83,13 +83,19 @@ export class RunStore {
     await this.#event(this.#db.prisma, run.sweepId, run.id, 'run.metrics', { points: points.map((p) => ({ phase: p.phase, name: p.name, step: p.step, value: Number.isFinite(p.value) ? p.value : null })) });
   }
 
-  /** One row per (run, phase, step); a checkpoint rewritten after a resume updates its row. */
-  async checkpoint(runId: string, checkpoint: { phase: string; step: number; uri: string; bytes: number }): Promise<void> {
-    await this.#db.prisma.checkpoint.upsert({
-      where: { runId_phase_step: { runId, phase: checkpoint.phase, step: checkpoint.step } },
-      create: { id: randomUUID(), runId, phase: checkpoint.phase, step: checkpoint.step, uri: checkpoint.uri, bytes: BigInt(checkpoint.bytes) },
-      update: { uri: checkpoint.uri, bytes: BigInt(checkpoint.bytes) },
-    });
+  /**
+   * One row per (run, phase, step); a checkpoint rewritten after a resume updates its row. The rows of the older
+   * checkpoints the storage deleted with this save go in the same transaction, so the rows list what exists.
+   */
+  async checkpoint(runId: string, checkpoint: { phase: string; step: number; uri: string; bytes: number; removed: readonly string[] }): Promise<void> {
+    await this.#db.prisma.$transaction([
+      this.#db.prisma.checkpoint.upsert({
+        where: { runId_phase_step: { runId, phase: checkpoint.phase, step: checkpoint.step } },
+        create: { id: randomUUID(), runId, phase: checkpoint.phase, step: checkpoint.step, uri: checkpoint.uri, bytes: BigInt(checkpoint.bytes) },
+        update: { uri: checkpoint.uri, bytes: BigInt(checkpoint.bytes) },
+      }),
+      this.#db.prisma.checkpoint.deleteMany({ where: { runId, uri: { in: [...checkpoint.removed] }, NOT: { uri: checkpoint.uri } } }),
+    ]);
   }
 
   /** Scores + summary columns + SUCCEEDED + run.completed, in one transaction. Returns false when already finished. */

@@ -1,7 +1,7 @@
 // Supervises one trainer child: forks it on the slot's device, answers its IPC requests through the handlers (the
 // parent owns all I/O), watches its heartbeat, and turns however it ends into one TrainerExit value.
 import { fork, type ChildProcess } from 'node:child_process';
-import { ChildMessageSchema, parseMessage, type CellResult, type MetricPointMessage, type ParentMessage, type ProgressMessage, type StartMessage } from './ipc.js';
+import { ChildMessageSchema, parseMessage, type CellResult, type CheckpointReportMessage, type MetricPointMessage, type ParentMessage, type ProgressMessage, type StartMessage } from './ipc.js';
 
 export interface TrainerHandlers {
   onReady(backend: string, reason: string): void;
@@ -10,7 +10,7 @@ export interface TrainerHandlers {
   /** Resolves when every point received so far is in Postgres (called before each checkpoint is written). */
   onFlush(): Promise<void>;
   onProgress(progress: Omit<ProgressMessage, 'type'>): void;
-  onCheckpoint(checkpoint: { phase: string; step: number; uri: string; bytes: number }): void;
+  onCheckpoint(checkpoint: CheckpointReportMessage): void;
   onLog(level: 'debug' | 'info' | 'warn' | 'error', message: string): void;
 }
 

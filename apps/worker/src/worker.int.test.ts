@@ -3,6 +3,9 @@
 // seconds. Each scenario seeds its own runs in this file's schema; the Postgres-outage scenario gets its own queue
 // and worker so that only that worker loses its database.
 import { randomBytes } from 'node:crypto';
+import { readdirSync } from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CONTROL_CHANNEL_PREFIX } from '@shapesweep/contract';
 import {
@@ -190,13 +193,18 @@ describe('training worker', () => {
     await waitFor('a checkpoint', async () => ((await h.db.prisma.checkpoint.count({ where: { runId: p.runId } })) > 0 ? true : undefined));
     holder.child.kill('SIGKILL');
     await holder.exited;
+    const checkpointsAtKill = (await h.db.prisma.checkpoint.findMany({ where: { runId: p.runId }, select: { step: true } })).map((c) => c.step);
     expect(await waitFor('the run to finish elsewhere', statusIn(p.runId, FINISHED), 180_000), logs()).toBe('SUCCEEDED');
     const row = await run(p.runId);
     expect(row.attempts).toBe(2);
     const resumedAt = await resumedAtStep(p.runId);
     expect(resumedAt).toBeGreaterThan(1);
-    const checkpointSteps = (await h.db.prisma.checkpoint.findMany({ where: { runId: p.runId }, select: { step: true } })).map((c) => c.step);
-    expect(checkpointSteps).toContain(resumedAt - 1);
+    expect(checkpointsAtKill).toContain(resumedAt - 1);
     expect(await curveSteps(p.runId)).toEqual(oneToN(row.totalSteps));
+    // The storage keeps the last 3 checkpoints; the rows list exactly the files that still exist.
+    const rows = await h.db.prisma.checkpoint.findMany({ where: { runId: p.runId }, select: { uri: true } });
+    const files = readdirSync(path.join(h.checkpointDir, encodeURIComponent(p.runId).replaceAll('.', '%2E'))).filter((f) => f.endsWith('.ckpt'));
+    expect(rows.map((r) => path.basename(fileURLToPath(r.uri))).sort()).toEqual(files.sort());
+    expect(files.length).toBeLessThanOrEqual(3);
   });
 });

@@ -1,7 +1,7 @@
 // The seam between the generic trainer child and whatever trains a cell. The built-in implementation
 // (model-cell.ts) wraps @shapesweep/model's runCell; TRAINER_MODULE may name another module with the same exports.
 import type { JobShape, TrainingConfig } from '@shapesweep/contract';
-import type { BackendName, CellResult, MetricPointMessage, ProgressMessage } from '../ipc.js';
+import type { BackendName, CellResult, CheckpointReportMessage, MetricPointMessage, ProgressMessage } from '../ipc.js';
 
 export interface CellRunInput {
   runId: string;
@@ -22,7 +22,7 @@ export interface CellRunHooks {
   /** Awaited: resolves when the points are buffered by the worker (slow when Postgres is down — backpressure). */
   onMetrics(points: MetricPointMessage[]): Promise<void>;
   onProgress(progress: Omit<ProgressMessage, 'type'>): void;
-  onCheckpoint(checkpoint: { phase: string; step: number; uri: string; bytes: number }): void;
+  onCheckpoint(checkpoint: CheckpointReportMessage): void;
   onLog(message: string): void;
   /** True once a cancel or shutdown was requested; checked at every step boundary. */
   shouldStop(): boolean;

@@ -1,6 +1,6 @@
 // The only model-specific module of the worker: adapts @shapesweep/model's runCell to the cell-runner contract.
 // Everything else in the trainer child (IPC, heartbeats, stop requests) is generic.
-import { LocalDirectoryStorage, runCell as runModelCell, selectBackend, type Checkpoint, type CheckpointStorage } from '@shapesweep/model';
+import { LocalDirectoryStorage, runCell as runModelCell, selectBackend, type Checkpoint, type CheckpointStorage, type SavedCheckpoint } from '@shapesweep/model';
 import type { BackendName } from '../ipc.js';
 import type { CellOutcome, CellRunHooks, CellRunInput } from './cell-runner.js';
 
@@ -23,7 +23,7 @@ class FlushBeforeSave implements CheckpointStorage {
     this.#beforeSave = beforeSave;
   }
 
-  async save(runId: string, checkpoint: Checkpoint): Promise<{ uri: string; bytes: number }> {
+  async save(runId: string, checkpoint: Checkpoint): Promise<SavedCheckpoint> {
     await this.#beforeSave();
     return this.#inner.save(runId, checkpoint);
   }
@@ -55,7 +55,7 @@ export async function runCell(input: CellRunInput, hooks: CellRunHooks): Promise
     {
       onMetrics: (points) => hooks.onMetrics(points.map((p) => ({ phase: p.phase, name: p.name, step: p.step, value: p.value, wallTime: p.wallTime }))),
       onProgress: (progress) => hooks.onProgress({ ...progress }),
-      onCheckpoint: (checkpoint) => hooks.onCheckpoint({ ...checkpoint }),
+      onCheckpoint: (checkpoint) => hooks.onCheckpoint({ ...checkpoint, removed: [...checkpoint.removed] }),
       onLog: (message) => hooks.onLog(message),
       shouldStop: () => hooks.shouldStop(),
     },

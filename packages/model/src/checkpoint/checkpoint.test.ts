@@ -67,7 +67,10 @@ describe('LocalDirectoryStorage', () => {
   it('returns the highest step as latest, lists oldest first, and keeps only the last few', async () => {
     const storage = new LocalDirectoryStorage(dir, { keepLast: 2 });
     expect(await storage.latest('run-1')).toBeNull();
-    for (const step of [10, 2, 30]) await storage.save('run-1', makeCheckpoint(step));
+    const saved = [];
+    for (const step of [10, 2, 30]) saved.push(await storage.save('run-1', makeCheckpoint(step)));
+    // The third save pruned the oldest step (2) and says so, for whoever keeps records of checkpoints.
+    expect(saved.map((s) => s.removed)).toEqual([[], [], [saved[1]!.uri]]);
     const list = await storage.list('run-1');
     expect(list.map((c) => c.step)).toEqual([10, 30]);
     expect(list.every((c) => c.phase === 'pretrain' && c.bytes > 0)).toBe(true);

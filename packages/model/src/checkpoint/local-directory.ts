@@ -8,7 +8,7 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 import { ShapesweepError } from '@shapesweep/contract';
 import type { Checkpoint } from './checkpoint.js';
 import { decodeCheckpoint, decodeHeader, encodeCheckpoint } from './codec.js';
-import type { CheckpointInfo, CheckpointStorage } from './storage.js';
+import type { CheckpointInfo, CheckpointStorage, SavedCheckpoint } from './storage.js';
 
 export interface LocalDirectoryStorageOptions {
   /**
@@ -41,7 +41,7 @@ export class LocalDirectoryStorage implements CheckpointStorage {
     return path.join(this.dir, encodeURIComponent(runId).replaceAll('.', '%2E'));
   }
 
-  async save(runId: string, checkpoint: Checkpoint): Promise<{ uri: string; bytes: number }> {
+  async save(runId: string, checkpoint: Checkpoint): Promise<SavedCheckpoint> {
     if (checkpoint.runId !== runId) throw new RangeError(`checkpoint.runId ${checkpoint.runId} does not match runId ${runId}`);
     const runDir = this.#runDir(runId);
     await mkdir(runDir, { recursive: true });
@@ -61,8 +61,8 @@ export class LocalDirectoryStorage implements CheckpointStorage {
     await handle.close();
     await rename(temp, file);
     await syncDirectory(runDir);
-    await this.#prune(runDir);
-    return { uri: pathToFileURL(file).href, bytes };
+    const removed = await this.#prune(runDir);
+    return { uri: pathToFileURL(file).href, bytes, removed };
   }
 
   async list(runId: string): Promise<CheckpointInfo[]> {
@@ -100,12 +100,19 @@ export class LocalDirectoryStorage implements CheckpointStorage {
     return decodeCheckpoint(bytes, uri);
   }
 
-  async #prune(runDir: string): Promise<void> {
+  /** Deletes all but the newest keepLast checkpoints of the run; returns the URIs it deleted. */
+  async #prune(runDir: string): Promise<string[]> {
     const entries = await readdir(runDir);
     const files = entries.filter((n) => FILE_PATTERN.test(n)).sort();
-    for (const name of files.slice(0, Math.max(0, files.length - this.#keepLast))) await rm(path.join(runDir, name), { force: true });
+    const removed: string[] = [];
+    for (const name of files.slice(0, Math.max(0, files.length - this.#keepLast))) {
+      const file = path.join(runDir, name);
+      await rm(file, { force: true });
+      removed.push(pathToFileURL(file).href);
+    }
     // Temp files of writers that died mid-save (this process's own save has already renamed its file).
     for (const name of entries.filter((n) => n.includes('.ckpt.tmp-'))) await rm(path.join(runDir, name), { force: true });
+    return removed;
   }
 }
 

@@ -30,6 +30,8 @@ export interface CheckpointReport {
   readonly step: number;
   readonly uri: string;
   readonly bytes: number;
+  /** Older checkpoints of the run the storage deleted with this save (retention); their records should go too. */
+  readonly removed: readonly string[];
 }
 
 export interface CellHooks {

@@ -148,10 +148,10 @@ export class TrainingSession {
       optimizer: snapshot.optimizer.exportState(),
       baseWeights: snapshot.baseWeights,
     };
-    const { uri, bytes } = await storage.save(runId, checkpoint);
+    const { uri, bytes, removed } = await storage.save(runId, checkpoint);
     this.#lastCheckpointStep = snapshot.step;
     this.#lastCheckpointUri = uri;
-    await hooks.onCheckpoint({ phase: snapshot.phase, step: snapshot.step, uri, bytes });
+    await hooks.onCheckpoint({ phase: snapshot.phase, step: snapshot.step, uri, bytes, removed });
   }
 
   get lastCheckpointUri(): string | null {
