@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { RunRecord } from './runs.js';
 import { sweepReport } from './sweep-report.js';
+import { spearman } from './rank.js';
 
 function run(partial: Partial<RunRecord> & Pick<RunRecord, 'id' | 'params' | 'flops'>): RunRecord {
   return {
@@ -56,6 +57,17 @@ describe('sweepReport', () => {
     const base = report.runs.find((r) => r.id === 'r-base')!;
     expect(base).toMatchObject({ upstreamRank: 1, downstreamRank: 3, rankShift: 2 });
     expect(report.runs.find((r) => r.id === 'r-orphan')).toMatchObject({ upstreamRank: null, downstreamRank: null, rankShift: null });
+  });
+
+  it('ranks the same whether or not some runs lack values; ties share their mean rank', () => {
+    // small-dm ties small upstream. Every run has both values here (the report reuses one ordering for everything);
+    // with the orphan added, the per-metric ranks are computed over the runs that have each value instead.
+    const tied = runs.slice(0, 5).map((r) => (r.id === 'r-small-dm' ? { ...r, negLogPerplexity: -3.0 } : r));
+    const complete = sweepReport(tied);
+    const withOrphan = sweepReport([...tied, runs[5]!]);
+    expect(withOrphan.runs.filter((r) => r.id !== 'r-orphan')).toEqual(complete.runs);
+    expect(complete.runs.filter((r) => r.id.startsWith('r-small')).map((r) => r.upstreamRank)).toEqual([4.5, 4.5]);
+    expect(complete.rankCorrelation.overall.spearman).toBe(spearman(tied.map((r) => r.negLogPerplexity!), tied.map((r) => r.downstreamMean!)));
   });
 
   it('names the winners per half-decade budget bucket and whether the two rankings agree', () => {

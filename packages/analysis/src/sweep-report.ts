@@ -2,7 +2,7 @@
 // rankings agree (overall and at equal parameters), which shapes win per compute budget, and does each DeepNarrow
 // shape beat the reference it was derived from. Output is plain JSON: no NaN, no Infinity (undefined → null).
 import { paretoFrontier } from './pareto.js';
-import { DEFAULT_PARAM_GROUP_TOLERANCE, averageRanks, groupByRelativeTolerance, kendallTau, spearman } from './rank.js';
+import { DEFAULT_PARAM_GROUP_TOLERANCE, averageRanks, groupByRelativeTolerance, kendallTau, pearson, spearman } from './rank.js';
 import type { RunRecord } from './runs.js';
 
 export interface SweepReportOptions {
@@ -120,6 +120,10 @@ export function sweepReport(runs: readonly RunRecord[], options: SweepReportOpti
     spearman: spearman(g.items.map(upstreamOf), g.items.map(downstreamOf)),
     runIds: g.items.map((r) => r.id),
   }));
+  // Ascending average ranks of the runs having both values, computed once: Spearman is the Pearson correlation of
+  // these, and the descending ranks the report lists are n + 1 − them (a tie group keeps its shared mean).
+  const upAscending = averageRanks(both.map(upstreamOf));
+  const downAscending = averageRanks(both.map(downstreamOf));
   let weighted = 0;
   let groupedN = 0;
   for (const g of groups) {
@@ -133,12 +137,12 @@ export function sweepReport(runs: readonly RunRecord[], options: SweepReportOpti
     rankCorrelation: {
       overall: {
         n: both.length,
-        spearman: spearman(both.map(upstreamOf), both.map(downstreamOf)),
+        spearman: both.length < 2 ? null : pearson(upAscending, downAscending),
         kendallTau: kendallTau(both.map(upstreamOf), both.map(downstreamOf)),
       },
       withinParamGroups: { relativeTolerance: tolerance, meanSpearman: groupedN === 0 ? null : weighted / groupedN, n: groupedN, groups },
     },
-    runs: rankings(runs, both),
+    runs: rankings(runs, both, upAscending, downAscending),
     winnersByBudget: {
       bucketsPerDecade,
       params: budgetBuckets(runs, (r) => r.params, bucketsPerDecade),
@@ -154,12 +158,14 @@ export function sweepReport(runs: readonly RunRecord[], options: SweepReportOpti
   };
 }
 
-function rankings(runs: readonly RunRecord[], both: readonly RunRecord[]): RunRanking[] {
-  const upstream = descendingRanks(runs, (r) => r.negLogPerplexity);
-  const downstream = descendingRanks(runs, (r) => r.downstreamMean);
+function rankings(runs: readonly RunRecord[], both: readonly RunRecord[], upAscending: readonly number[], downAscending: readonly number[]): RunRanking[] {
   // The shift compares ranks within the runs that have both values, so the two orderings are over the same set.
-  const bothUp = descendingRanks(both, (r) => r.negLogPerplexity);
-  const bothDown = descendingRanks(both, (r) => r.downstreamMean);
+  const n = both.length;
+  const bothUp = new Map(both.map((r, i) => [r, n + 1 - upAscending[i]!]));
+  const bothDown = new Map(both.map((r, i) => [r, n + 1 - downAscending[i]!]));
+  // When every run has both values (the usual case) the per-metric ranks are the same orderings.
+  const upstream = runs.length === n ? bothUp : descendingRanks(runs, (r) => r.negLogPerplexity);
+  const downstream = runs.length === n ? bothDown : descendingRanks(runs, (r) => r.downstreamMean);
   return runs.map((r) => {
     const up = bothUp.get(r);
     const down = bothDown.get(r);
