@@ -1,4 +1,4 @@
-// run_event reads for the SSE stream, and the event rows the API itself writes (run.queued, run.cancel_requested,
+// run_event reads for the SSE stream, and the event rows the API itself writes (sweep.queued, run.queued, run.cancel_requested,
 // run.cancelled for runs that never reached a worker).
 import type { Database } from '@shapesweep/db';
 

@@ -254,7 +254,7 @@ export function sweepRoutes(ctx: AppContext, enqueuer: Enqueuer, sse: SseRegistr
     app.get('/v1/sweeps/:id/events', {
       schema: {
         tags: ['sweeps'],
-        summary: 'Server-Sent Events of a sweep (run.queued, run.started, run.progress, run.completed, run.failed, ...)',
+        summary: 'Server-Sent Events of a sweep (sweep.queued, run.queued, run.started, run.progress, run.completed, run.failed, ...)',
         description:
           'Each event carries its run_event id as the SSE id: reconnecting with Last-Event-ID (browsers do it automatically) ' +
           'resumes right after it. ?after=<id> does the same for clients that cannot set headers; ?after=now skips history.',
