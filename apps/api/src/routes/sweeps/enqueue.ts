@@ -84,11 +84,11 @@ export class Enqueuer {
   }
 
   /**
-   * Enqueues every PENDING run of the sweep (optionally only `ids`), and, when the sweep's submit never confirmed
-   * its enqueue, its QUEUED runs too (re-adding a job that exists is a no-op). Never throws for a Redis failure.
+   * Enqueues every PENDING run of the sweep and, when the sweep's submit never confirmed its enqueue, its QUEUED
+   * runs too (re-adding a job that exists is a no-op). Never throws for a Redis failure.
    */
-  enqueuePending(sweepId: string, priority: number, ids?: readonly string[]): Promise<EnqueueResult> {
-    return this.serialised(sweepId, () => this.enqueueOutstanding(sweepId, priority, ids));
+  enqueuePending(sweepId: string, priority: number): Promise<EnqueueResult> {
+    return this.serialised(sweepId, () => this.enqueueOutstanding(sweepId, priority));
   }
 
   /**
@@ -119,13 +119,13 @@ export class Enqueuer {
     return tracked;
   }
 
-  private async enqueueOutstanding(sweepId: string, priority: number, ids?: readonly string[]): Promise<EnqueueResult> {
+  private async enqueueOutstanding(sweepId: string, priority: number): Promise<EnqueueResult> {
     const { db } = this.ctx.deps;
     const confirmed = await isEnqueueConfirmed(db, sweepId);
-    const rows = await runsToEnqueue(db, sweepId, confirmed ? ['PENDING'] : ['PENDING', 'QUEUED'], ids);
+    const rows = await runsToEnqueue(db, sweepId, confirmed ? ['PENDING'] : ['PENDING', 'QUEUED']);
     const outcome = await this.addRows(sweepId, priority, rows, true);
     await outcome.marked;
-    if (!confirmed && outcome.error === null && ids === undefined) await confirmEnqueued(db, sweepId, outcome.added, []);
+    if (!confirmed && outcome.error === null) await confirmEnqueued(db, sweepId, outcome.added, []);
     return this.result(sweepId, outcome);
   }
 

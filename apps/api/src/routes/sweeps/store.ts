@@ -39,8 +39,9 @@ export async function findSweepByIdempotencyKey(db: Database, key: string): Prom
 }
 
 /**
- * Writes the sweep (unconfirmed: enqueued_at NULL) and all its runs (status QUEUED) in one transaction. Returns false, writing nothing, when a
- * sweep with the same id or idempotency key already exists (a concurrent identical submission won the race).
+ * Writes the sweep (unconfirmed: enqueued_at NULL) and all its runs (status QUEUED) in one transaction. Returns
+ * false, writing nothing, when a sweep with the same id or idempotency key already exists (a concurrent identical
+ * submission won the race).
  */
 export async function insertSweep(db: Database, plan: SweepPlan, idempotencyKey: string | null, tokenId: string | null): Promise<boolean> {
   const client = await db.pool.connect();
@@ -111,12 +112,12 @@ export interface EnqueueRow {
   seed: number;
 }
 
-export async function runsToEnqueue(db: Database, sweepId: string, statuses: readonly string[], ids?: readonly string[]): Promise<EnqueueRow[]> {
+export async function runsToEnqueue(db: Database, sweepId: string, statuses: readonly string[]): Promise<EnqueueRow[]> {
   const { rows } = await db.pool.query<EnqueueRow>(
     `SELECT id, name, el, dl, dm, ff, nh, kv, vocab, hparams, seed FROM run
-      WHERE sweep_id = $1 AND status = ANY($2::run_status[]) AND ($3::text[] IS NULL OR id = ANY($3::text[]))
+      WHERE sweep_id = $1 AND status = ANY($2::run_status[])
       ORDER BY id`,
-    [sweepId, statuses, ids ?? null],
+    [sweepId, statuses],
   );
   return rows;
 }
