@@ -1,21 +1,12 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { MetricIngest, type MetricPointInput } from '@shapesweep/db';
-import { createTestDatabase, type TestDatabase } from '@shapesweep/db/testing';
+import { createTestDatabase, insertPlaceholderRuns, type TestDatabase } from '@shapesweep/db/testing';
 
 let db: TestDatabase;
 
 beforeAll(async () => {
   db = await createTestDatabase();
-  await db.pool.query(`INSERT INTO sweep (id, name, spec, cell_count, updated_at) VALUES ('sweep-1', 'rollup', '{}', 2, now())`);
-  for (const id of ['run-a', 'run-b']) {
-    await db.pool.query(
-      `INSERT INTO run (id, sweep_id, cell_key, name, family, width_scale, el, dl, dm, ff, nh, kv, vocab, params,
-                        embedding_params, non_embedding_params, flops_per_example, planned_train_flops, hparams, seed,
-                        total_steps, updated_at)
-       VALUES ($1, 'sweep-1', $1, 'tiny', 'grid', 1, 1, 1, 8, 16, 2, 4, 32, 1000, 100, 900, 1e6, 1e9, '{}', 0, 10, now())`,
-      [id],
-    );
-  }
+  await insertPlaceholderRuns(db, 'sweep-1', ['run-a', 'run-b']);
 });
 
 afterAll(async () => {

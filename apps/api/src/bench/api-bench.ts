@@ -18,12 +18,13 @@ import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Queue } from 'bullmq';
+import { seededRandom } from '@shapesweep/analysis';
 import { DEFAULT_DATABASE_URL, DEFAULT_REDIS_URL, type TrainJobPayload, type TrainJobResult } from '@shapesweep/contract';
 import { MetricIngest } from '@shapesweep/db';
 import { createTestDatabase } from '@shapesweep/db/testing';
 import { redisOptions } from '../config.js';
 import { planSubmission } from '../routes/sweeps/planning.js';
-import { prng, seedCurve, seedFinishedSweep } from './seed.js';
+import { seedCurve, seedFinishedSweep } from './seed.js';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..', '..', '..');
 
@@ -246,7 +247,7 @@ async function measure(
     const curveExtremes = CURVE > 0 ? await seedCurve(db, curveRun.id, CURVE, 7, ingest) : null;
     const rest = Math.max(0, POINTS - CURVE);
     const perRun = Math.ceil(rest / Math.max(1, seeded.length - 1));
-    const random = prng(11);
+    const random = seededRandom(11);
     const wallTime = new Date();
     let written = CURVE;
     let batch: Array<{ runId: string; phase: string; name: string; step: number; value: number; wallTime: Date }> = [];

@@ -1,20 +1,9 @@
 // Synthetic finished sweeps for the benchmark and the integration tests: runs with plausible costs and qualities
 // (a noisy power law in params, a shape effect downstream), downstream scores for the four built-in tasks, and
 // optionally metric curves written through MetricIngest, the worker's own write path.
+import { seededRandom } from '@shapesweep/analysis';
 import { BUILTIN_TASKS } from '@shapesweep/contract';
 import { MetricIngest, type Database } from '@shapesweep/db';
-
-/** mulberry32: a tiny seeded PRNG, so a seed always produces the same data set. */
-export function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 export interface SeededRun {
   id: string;
@@ -36,7 +25,7 @@ const FAMILIES = ['reference', 'deepnarrow', 'oneknob', 'grid'] as const;
 
 /** Writes one SUCCEEDED sweep of `runs` runs with scores; returns what it wrote, for independent checks. */
 export async function seedFinishedSweep(db: Database, options: { sweepId: string; runs: number; seed: number }): Promise<SeededRun[]> {
-  const random = prng(options.seed);
+  const random = seededRandom(options.seed);
   const out: SeededRun[] = [];
   for (let i = 0; i < options.runs; i += 1) {
     const family = FAMILIES[i % FAMILIES.length]!;
@@ -113,7 +102,7 @@ export async function seedFinishedSweep(db: Database, options: { sweepId: string
 export async function seedCurve(db: Database, runId: string, points: number, seed: number, ingest?: MetricIngest): Promise<{ min: [number, number]; max: [number, number] }> {
   const own = ingest === undefined;
   const writer = ingest ?? new MetricIngest(db.pool, { maxBatchPoints: 50_000, maxBufferedPoints: 500_000 });
-  const random = prng(seed);
+  const random = seededRandom(seed);
   let min: [number, number] = [0, Infinity];
   let max: [number, number] = [0, -Infinity];
   const wallTime = new Date();

@@ -9,7 +9,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { performance } from 'node:perf_hooks';
-import { createTestDatabase, type TestDatabase } from '../testing/index.js';
+import { createTestDatabase, insertPlaceholderRuns, type TestDatabase } from '../testing/index.js';
 import { MetricIngest, type IngestMethod, type MetricPointInput } from '../ingest.js';
 
 const RUNS = 100;
@@ -37,19 +37,7 @@ function makePoints(count: number, seed: number): MetricPointInput[] {
 }
 
 async function seedRuns(db: TestDatabase, seed: number): Promise<void> {
-  await db.pool.query(`INSERT INTO sweep (id, name, spec, cell_count, updated_at) VALUES ($1, 'bench', '{}', $2, now())`, [
-    `sweep-${seed}`,
-    RUNS,
-  ]);
-  await db.pool.query(
-    `INSERT INTO run (id, sweep_id, cell_key, name, family, width_scale, el, dl, dm, ff, nh, kv, vocab, params,
-                      embedding_params, non_embedding_params, flops_per_example, planned_train_flops, hparams, seed,
-                      total_steps, updated_at)
-     SELECT 'run-' || $1 || '-' || g, 'sweep-' || $1, 'cell-' || g, 'bench', 'grid', 1, 2, 2, 64, 256, 4, 16, 512,
-            1000, 100, 900, 1e6, 1e9, '{}', 0, 1000, now()
-     FROM generate_series(0, $2 - 1) g`,
-    [String(seed), RUNS],
-  );
+  await insertPlaceholderRuns(db, `sweep-${seed}`, Array.from({ length: RUNS }, (_, g) => `run-${seed}-${g}`));
 }
 
 async function timeIngest(db: TestDatabase, method: IngestMethod, points: MetricPointInput[]): Promise<number> {

@@ -75,3 +75,19 @@ async function withClient<T>(url: string, fn: (client: pg.Client) => Promise<T>)
   }
 }
 export { startTcpProxy, type TcpProxy } from './tcp-proxy.js';
+
+/**
+ * A sweep with placeholder runs (a tiny shape, never trained): rows for metric series, scores and checkpoints to
+ * refer to in tests and benchmarks that exercise those tables rather than the run lifecycle.
+ */
+export async function insertPlaceholderRuns(db: Pick<Database, 'pool'>, sweepId: string, runIds: readonly string[]): Promise<void> {
+  await db.pool.query(`INSERT INTO sweep (id, name, spec, cell_count, updated_at) VALUES ($1, $1, '{}', $2, now())`, [sweepId, runIds.length]);
+  await db.pool.query(
+    `INSERT INTO run (id, sweep_id, cell_key, name, family, width_scale, el, dl, dm, ff, nh, kv, vocab, params,
+                      embedding_params, non_embedding_params, flops_per_example, planned_train_flops, hparams, seed,
+                      total_steps, updated_at)
+     SELECT id, $1, id, 'tiny', 'grid', 1, 1, 1, 8, 16, 2, 4, 32, 1000, 100, 900, 1e6, 1e9, '{}', 0, 10, now()
+       FROM unnest($2::text[]) AS u(id)`,
+    [sweepId, runIds],
+  );
+}
