@@ -88,12 +88,17 @@ export class RunStore {
    * checkpoints the storage deleted with this save go in the same transaction, so the rows list what exists.
    */
   async checkpoint(runId: string, checkpoint: { phase: string; step: number; uri: string; bytes: number; removed: readonly string[] }): Promise<void> {
+    const upsert = this.#db.prisma.checkpoint.upsert({
+      where: { runId_phase_step: { runId, phase: checkpoint.phase, step: checkpoint.step } },
+      create: { id: randomUUID(), runId, phase: checkpoint.phase, step: checkpoint.step, uri: checkpoint.uri, bytes: BigInt(checkpoint.bytes) },
+      update: { uri: checkpoint.uri, bytes: BigInt(checkpoint.bytes) },
+    });
+    if (checkpoint.removed.length === 0) {
+      await upsert;
+      return;
+    }
     await this.#db.prisma.$transaction([
-      this.#db.prisma.checkpoint.upsert({
-        where: { runId_phase_step: { runId, phase: checkpoint.phase, step: checkpoint.step } },
-        create: { id: randomUUID(), runId, phase: checkpoint.phase, step: checkpoint.step, uri: checkpoint.uri, bytes: BigInt(checkpoint.bytes) },
-        update: { uri: checkpoint.uri, bytes: BigInt(checkpoint.bytes) },
-      }),
+      upsert,
       this.#db.prisma.checkpoint.deleteMany({ where: { runId, uri: { in: [...checkpoint.removed] }, NOT: { uri: checkpoint.uri } } }),
     ]);
   }

@@ -21,7 +21,7 @@ import { DelayedError, Queue, UnrecoverableError, WaitingError, Worker, type Job
 import { Redis } from 'ioredis';
 import type { Logger } from 'pino';
 import { MetricIngest, type Database } from '@shapesweep/db';
-import type { TrainJobResult, WorkerConfig } from '@shapesweep/contract';
+import { TRAINING_CURVE_METRICS, type TrainJobResult, type WorkerConfig } from '@shapesweep/contract';
 import { checkPayload } from './payload.js';
 import { detectGpus } from './gpus.js';
 import { planSlots, parseDeviceList, SlotPool, type SlotPlan } from './slots.js';
@@ -72,7 +72,7 @@ interface ActiveRun {
 /** Run ids cancelled recently, kept this long (ms) so a job that starts just after its cancel still sees it. */
 const CANCEL_MEMORY_MS = 10 * 60_000;
 /** Per-step training curves; every other metric is an evaluation and also goes to the event stream (run.metrics). */
-const TRAINING_METRICS = new Set(['train_loss', 'lr', 'grad_norm', 'tokens_per_s']);
+const TRAINING_METRICS: ReadonlySet<string> = new Set(TRAINING_CURVE_METRICS);
 /** Final writes (completion, failure) keep retrying through a Postgres outage for about this long. */
 const FINAL_WRITE_RETRY: RetryOptions = { attempts: 40, baseDelayMs: 250, maxDelayMs: 5_000 };
 /** Status reads at job start: a short outage is waited out, a long one fails the attempt (BullMQ retries). */

@@ -75,6 +75,13 @@ export type TrainingConfig = z.infer<typeof TrainingConfigSchema>;
 /** What a user may write: every field optional. */
 export type TrainingConfigInput = z.input<typeof TrainingConfigSchema>;
 
+/**
+ * The per-step training curves a trainer logs at every optimizer step. Every other metric name is an evaluation
+ * (eval loss, task scores), which the worker also publishes as a run.metrics event.
+ */
+export const TRAINING_CURVE_METRICS = ['train_loss', 'lr', 'grad_norm', 'tokens_per_s'] as const;
+export type TrainingCurveMetric = (typeof TRAINING_CURVE_METRICS)[number];
+
 /** Total optimizer steps a cell runs: pretraining plus finetuning of every task. */
 export function totalSteps(config: TrainingConfig): number {
   return config.pretrain.steps + config.finetune.steps * config.finetune.tasks.length;

@@ -6,5 +6,5 @@ export { createDatabase, parseDatabaseUrl, redactUrl, assertSchemaName } from '.
 export type { Database, DatabaseOptions } from './database.js';
 export { migrate, readMigrations, defaultMigrationsDir, MIGRATION_LOCK_KEY } from './migrate.js';
 export type { MigrateOptions, MigrateResult, MigrationFile } from './migrate.js';
-export { MetricIngest, encodeCopyBinary } from './ingest.js';
+export { MetricIngest } from './ingest.js';
 export type { MetricPointInput, MetricIngestOptions, MetricIngestStats, IngestMethod } from './ingest.js';

@@ -269,30 +269,34 @@ export class MetricIngest {
     }
   }
 
-  /** Maps each point to its series id (creating missing series); drops and reports points of unknown runs. */
+  /**
+   * Maps each point to its series id (creating missing series); drops and reports points of unknown runs. One cache
+   * lookup per point; only the points that missed are looked up again after their series were created, and the
+   * batch itself is passed on unless some point had to be dropped.
+   */
   async #toRows(batch: readonly MetricPointInput[]): Promise<ValueRows> {
-    let missing: MetricPointInput[] | undefined;
-    for (const p of batch) {
-      if (this.#seriesId(p) === undefined) (missing ??= []).push(p);
+    const seriesIds = new Array<number>(batch.length);
+    let misses: number[] | undefined;
+    for (let i = 0; i < batch.length; i++) {
+      const id = this.#seriesId(batch[i]!);
+      if (id === undefined) (misses ??= []).push(i);
+      else seriesIds[i] = id;
     }
-    if (missing !== undefined) await this.#resolveSeries(uniqueSeries(missing));
-    const rows: ValueRows = { seriesIds: [], points: [] };
-    let dropped: MetricPointInput[] | undefined;
-    for (const p of batch) {
-      const id = this.#seriesId(p);
-      if (id === undefined) (dropped ??= []).push(p);
-      else {
-        rows.seriesIds.push(id);
-        rows.points.push(p);
-      }
+    if (misses === undefined) return { seriesIds, points: batch };
+    await this.#resolveSeries(uniqueSeries(misses.map((i) => batch[i]!)));
+    let dropped: Set<number> | undefined;
+    for (const i of misses) {
+      const id = this.#seriesId(batch[i]!);
+      if (id === undefined) (dropped ??= new Set()).add(i);
+      else seriesIds[i] = id;
     }
-    if (dropped !== undefined) {
-      this.#stats.dropped += dropped.length;
-      const runs = [...new Set(dropped.map((p) => p.runId))];
-      const reported = dropped;
-      callSafely(() => this.#onDropped(reported, `run ${runs.join(', ')} does not exist`));
-    }
-    return rows;
+    if (dropped === undefined) return { seriesIds, points: batch };
+    const lost = [...dropped].map((i) => batch[i]!);
+    this.#stats.dropped += lost.length;
+    const runs = [...new Set(lost.map((p) => p.runId))];
+    callSafely(() => this.#onDropped(lost, `run ${runs.join(', ')} does not exist`));
+    const kept = (_: unknown, i: number): boolean => !dropped.has(i);
+    return { seriesIds: seriesIds.filter(kept), points: batch.filter(kept) };
   }
 
   #seriesId(p: MetricPointInput): number | undefined {
@@ -394,8 +398,8 @@ interface SeriesRow {
 
 /** A batch resolved to series ids: `seriesIds[i]` belongs to `points[i]`. */
 interface ValueRows {
-  seriesIds: number[];
-  points: MetricPointInput[];
+  seriesIds: readonly number[];
+  points: readonly MetricPointInput[];
 }
 
 /** Temp table per connection (no WAL, invisible to other sessions); emptied at every commit. */

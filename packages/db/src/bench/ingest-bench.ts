@@ -16,6 +16,8 @@ const RUNS = 100;
 const NAMES = ['train_loss', 'lr', 'tokens_per_s', 'grad_norm', 'eval_loss'];
 /** Points per add() call: a trainer logging a few metrics per step hands over small batches. */
 const ADD_CHUNK = 1000;
+/** MetricIngest's batching, passed explicitly so the results file states what the run used. */
+const INGEST_OPTIONS = { maxBatchPoints: 5000, concurrency: 2 } as const;
 
 function makePoints(count: number, seed: number): MetricPointInput[] {
   const points: MetricPointInput[] = new Array(count);
@@ -41,7 +43,7 @@ async function seedRuns(db: TestDatabase, seed: number): Promise<void> {
 }
 
 async function timeIngest(db: TestDatabase, method: IngestMethod, points: MetricPointInput[]): Promise<number> {
-  const ingest = new MetricIngest(db.pool, { method });
+  const ingest = new MetricIngest(db.pool, { method, ...INGEST_OPTIONS });
   const start = performance.now();
   for (let i = 0; i < points.length; i += ADD_CHUNK) {
     await ingest.add(points.slice(i, i + ADD_CHUNK));
@@ -175,7 +177,7 @@ async function main(): Promise<void> {
         platform: `${os.platform()} ${os.release()}`,
         postgres: (await db.pool.query<{ v: string }>('SELECT version() AS v')).rows[0]!.v,
       },
-      settings: { runs: RUNS, addChunkPoints: ADD_CHUNK, maxBatchPoints: 5000, concurrency: 2, createManyBatchPoints: 5000 },
+      settings: { runs: RUNS, addChunkPoints: ADD_CHUNK, ...INGEST_OPTIONS, createManyBatchPoints: 5000 },
       notes:
         'pointsPerSecond is wall clock on this machine as it was (see loadAverage1m: other processes compete for the ' +
         'cores). pointsPerCpuSecond divides by the CPU time of this process plus its Postgres backends (WAL writer ' +

@@ -1,7 +1,7 @@
 // The bookkeeping every phase shares: global step numbering, running totals, metric batching, progress reports,
 // checkpoint writes and the stop hook. The phase loops (pretrain.ts, finetune.ts) call it; they hold no counters.
 import { performance } from 'node:perf_hooks';
-import type { DownstreamScoreResult, JobShape, TrainingConfig } from '@shapesweep/contract';
+import type { DownstreamScoreResult, JobShape, TrainingConfig, TrainingCurveMetric } from '@shapesweep/contract';
 import type { Checkpoint, MonitorState, Phase, PretrainEval, Progress } from '../checkpoint/checkpoint.js';
 import type { CheckpointStorage } from '../checkpoint/storage.js';
 import type { Optimizer } from '../optim/optimizer.js';
@@ -108,7 +108,8 @@ export class TrainingSession {
     const tokensPerSecond = work.seconds > 0 ? work.tokens / work.seconds : 0;
     this.#tokensPerSecond = this.#tokensPerSecond === 0 ? tokensPerSecond : (1 - RATE_SMOOTHING) * this.#tokensPerSecond + RATE_SMOOTHING * tokensPerSecond;
     this.#secondsPerStep = this.#secondsPerStep === null ? work.seconds : (1 - RATE_SMOOTHING) * this.#secondsPerStep + RATE_SMOOTHING * work.seconds;
-    this.metrics.add(phase, step, { train_loss: result.loss, lr: learningRate, grad_norm: result.gradNorm, tokens_per_s: tokensPerSecond });
+    const curves: Record<TrainingCurveMetric, number> = { train_loss: result.loss, lr: learningRate, grad_norm: result.gradNorm, tokens_per_s: tokensPerSecond };
+    this.metrics.add(phase, step, curves);
     await this.metrics.maybeFlush();
     await this.reportProgress(phase, step);
   }
