@@ -30,7 +30,7 @@ describe('applyEvent', () => {
   });
 
   it('records failures with their code and leaves other runs alone', () => {
-    expect(applyEvent(queued, event('run.failed', 'r1', { errorCode: 'TRAINING_DIVERGED', error: 'loss is NaN' }))).toMatchObject({
+    expect(applyEvent(queued, event('run.failed', 'r1', { code: 'TRAINING_DIVERGED', message: 'loss is NaN', details: [] }))).toMatchObject({
       status: 'FAILED',
       error: { code: 'TRAINING_DIVERGED', message: 'loss is NaN' },
     });

@@ -66,7 +66,8 @@ export function applyEvent(run: RunSummary, event: SweepEvent): RunSummary {
         cost: { ...run.cost, wallSeconds: num(d['wallSeconds']) ?? run.cost.wallSeconds, trainFlopsSpent: num(d['trainFlopsSpent']) ?? run.cost.trainFlopsSpent },
       };
     case 'run.failed':
-      return { ...run, status: 'FAILED', finishedAt: event.createdAt, error: { code: str(d['errorCode']) ?? null, message: str(d['error']) ?? 'failed' } };
+      // The worker's run.failed payload is { code, message, details } (apps/worker run-store fail()).
+      return { ...run, status: 'FAILED', finishedAt: event.createdAt, error: { code: str(d['code']) ?? null, message: str(d['message']) ?? 'failed' } };
     case 'run.cancelled':
       return { ...run, status: 'CANCELLED', finishedAt: event.createdAt };
     default:
