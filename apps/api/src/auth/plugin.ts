@@ -3,7 +3,7 @@
 // parsed, so an unauthenticated request changes nothing and costs nothing.
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { ShapesweepError } from '@shapesweep/contract';
-import { toErrorResponse } from '../http/errors.js';
+import { sendError } from '../http/errors.js';
 import { allows, hashToken, secretFromHeader, type Principal, type Scope } from './tokens.js';
 
 declare module 'fastify' {
@@ -82,12 +82,7 @@ export function installAuth(app: FastifyInstance, options: AuthOptions): TokenCa
     try {
       await authenticate(request);
     } catch (err) {
-      const { status, body } = toErrorResponse(err);
-      if (status === 401 && request.url.startsWith('/admin/')) {
-        // Lets a browser open the BullMQ dashboard: it prompts for Basic credentials (password = the token).
-        void reply.header('www-authenticate', 'Basic realm="shapesweep", charset="UTF-8"');
-      }
-      return reply.code(status).type('application/json').send(body);
+      return sendError(request, reply, err);
     }
     return undefined;
   });

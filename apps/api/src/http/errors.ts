@@ -94,14 +94,21 @@ function statusToCode(status: number): ErrorCode {
   }
 }
 
+/** Answers `err` as the error catalogue says: logs what is ours to fix, asks for a retry on 503. */
+export function sendError(request: FastifyRequest, reply: FastifyReply, err: unknown): FastifyReply {
+  const { status, body, internal } = toErrorResponse(err);
+  if (internal) request.log.error({ err }, 'request failed');
+  else if (status >= 500) request.log.warn({ err }, 'dependency unavailable');
+  if (status === 503) void reply.header('retry-after', '5');
+  if (status === 401 && request.url.startsWith('/admin/')) {
+    // Lets a browser open the BullMQ dashboard: it prompts for Basic credentials (password = the token).
+    void reply.header('www-authenticate', 'Basic realm="shapesweep", charset="UTF-8"');
+  }
+  return reply.code(status).type('application/json').send(body);
+}
+
 export function installErrorHandlers(app: FastifyInstance): void {
-  app.setErrorHandler((err: unknown, request: FastifyRequest, reply: FastifyReply) => {
-    const { status, body, internal } = toErrorResponse(err);
-    if (internal) request.log.error({ err }, 'request failed');
-    else if (status >= 500) request.log.warn({ err }, 'dependency unavailable');
-    if (status === 503) void reply.header('retry-after', '5');
-    return reply.code(status).type('application/json').send(body);
-  });
+  app.setErrorHandler((err: unknown, request: FastifyRequest, reply: FastifyReply) => sendError(request, reply, err));
   app.setNotFoundHandler((request, reply) =>
     reply.code(404).send(errorBody('ROUTE_NOT_FOUND', `No route ${request.method} ${request.url.split('?')[0] ?? ''}`)),
   );

@@ -26,9 +26,9 @@ export interface SseStreamOptions<C> {
 
 /** Open streams, so shutdown can end them and queue events can wake them. */
 export class SseRegistry {
-  private readonly streams = new Set<{ wake(): void; close(): void; done?: Promise<void> }>();
+  private readonly streams = new Set<{ wake(): void; close(): void; done: Promise<void> }>();
 
-  add(stream: { wake(): void; close(): void; done?: Promise<void> }): () => void {
+  add(stream: { wake(): void; close(): void; done: Promise<void> }): () => void {
     this.streams.add(stream);
     return () => this.streams.delete(stream);
   }
@@ -40,12 +40,19 @@ export class SseRegistry {
 
   /**
    * Ends every stream and waits until each has finished its response cleanly (graceful shutdown: clients see the
-   * stream end, not a reset, and reconnect elsewhere with Last-Event-ID).
+   * stream end, not a reset, and reconnect elsewhere with Last-Event-ID). A stream stuck writing to a client that
+   * stopped reading is not waited for beyond `waitMs`: the server's own close then cuts its connection.
    */
-  async closeAll(): Promise<void> {
+  async closeAll(waitMs = 2_000): Promise<void> {
     const streams = [...this.streams];
     for (const s of streams) s.close();
-    await Promise.all(streams.map((s) => s.done));
+    let timer: NodeJS.Timeout | undefined;
+    const limit = new Promise<void>((resolve) => {
+      timer = setTimeout(resolve, waitMs);
+      timer.unref();
+    });
+    await Promise.race([Promise.all(streams.map((s) => s.done)), limit]);
+    clearTimeout(timer);
   }
 
   get size(): number {
