@@ -6,11 +6,11 @@
 import { z } from 'zod';
 import {
   JobShapeSchema, ShapesweepError, TrainingConfigSchema,
-  type DownstreamScoreResult, type JobShape, type TrainingConfig, type TrainJobResult,
+  type DownstreamScoreResult, type JobShape, type TaskName, type TrainingConfig, type TrainJobResult,
 } from '@shapesweep/contract';
 import {
-  encodeCorpus, getOrTrainTokenizer, heldoutBatches, loadGenreTask, loadPretrainingCorpus, loadSentimentTask, loadSpamTask,
-  loadWicTask, spanCorruptionBatches, spanCorruptionLengths, Tokenizer, type Corpus, type SpanCorruptionState,
+  encodeCorpus, getOrTrainTokenizer, heldoutBatches, loadPretrainingCorpus, loadTask, spanCorruptionBatches,
+  spanCorruptionLengths, Tokenizer, type Corpus, type SpanCorruptionState,
 } from '@shapesweep/data';
 import { selectBackend, type BackendName } from './backend/select.js';
 import type { Checkpoint, Progress } from './checkpoint/checkpoint.js';
@@ -64,19 +64,6 @@ const RunCellConfigSchema = z.object({
   taskLimit: z.number().int().positive().optional(),
 });
 
-const BUILTIN_TASK_LOADERS: Readonly<Record<string, () => Promise<ClassificationTask>>> = {
-  sentiment: loadSentimentTask,
-  spam: loadSpamTask,
-  genre: loadGenreTask,
-  wic: loadWicTask,
-};
-
-async function loadBuiltinTask(name: string): Promise<ClassificationTask> {
-  const load = BUILTIN_TASK_LOADERS[name];
-  if (load === undefined) throw new ShapesweepError('DATA_INVALID', `Unknown task ${name}: built-in tasks are ${Object.keys(BUILTIN_TASK_LOADERS).join(', ')}`);
-  return load();
-}
-
 const ZERO_PROGRESS: Progress = { tokensSeen: 0, examplesSeen: 0, trainFlopsSpent: 0, trainSeconds: 0, wallSeconds: 0 };
 
 /**
@@ -124,7 +111,8 @@ export async function runCell(config: RunCellConfig, hooks: CellHooks): Promise<
     const baseWeights = resume?.baseWeights ?? (resume?.phase === PRETRAIN_PHASE && pretrainDone && config.skipPretraining !== true ? resume.weights : model.getWeights());
     for (const [taskIndex, name] of training.finetune.tasks.entries()) {
       if (session.scores.some((s) => s.task === name)) continue; // finished before a resume
-      const raw = await (config.loadTask ?? loadBuiltinTask)(name);
+      // Built-in tasks come cleaned from the cache directory after the first cell (cleaning all four takes seconds).
+      const raw = await (config.loadTask ?? ((task: string) => loadTask(task as TaskName, { cacheDir: config.cacheDir })))(name);
       const task = encodeTask(raw, tokenizer, { inputLength: training.finetune.inputLength, evalExamples: training.finetune.evalExamples, trainExamples: config.taskLimit });
       const midTask = resume !== null && resume.phase === finetunePhase(name) ? finetuneResume(resume) : undefined;
       const outcome = await finetuneTask(session, { model, task, taskIndex, baseWeights, stepOffset, seed, resume: midTask });
