@@ -60,7 +60,6 @@ export async function buildApp(config: Readonly<ApiConfig>, deps: AppDeps, optio
     options: {
       ssePollMs: options.ssePollMs ?? 300,
       sseHeartbeatMs: options.sseHeartbeatMs ?? 15_000,
-      statusCacheMs: options.statusCacheMs ?? config.STATUS_CACHE_MS,
     },
   };
 

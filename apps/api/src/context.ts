@@ -30,8 +30,6 @@ export interface AppOptions {
   ssePollMs?: number;
   /** Interval of SSE heartbeat comments, in ms (proxies drop idle connections). @defaultValue 15_000 */
   sseHeartbeatMs?: number;
-  /** How long a sweep status answer may be reused, in ms. @defaultValue config.STATUS_CACHE_MS */
-  statusCacheMs?: number;
   /** Root of the built dashboard; overrides config.WEB_DIST_DIR. @defaultValue config / apps/web/dist */
   webDistDir?: string | null;
 }
@@ -40,5 +38,5 @@ export interface AppContext {
   config: Readonly<ApiConfig>;
   deps: Required<Pick<AppDeps, 'db' | 'queue' | 'publisher'>> & Pick<AppDeps, 'queueEvents'>;
   now: () => number;
-  options: Required<Pick<AppOptions, 'ssePollMs' | 'sseHeartbeatMs' | 'statusCacheMs'>>;
+  options: Required<Pick<AppOptions, 'ssePollMs' | 'sseHeartbeatMs'>>;
 }

@@ -177,7 +177,7 @@ async function main(): Promise<void> {
   const connection = redisOptions(redisUrl);
   const queue = new Queue<TrainJobPayload, TrainJobResult, string>(queueName, { connection });
   const maxCells = String(Math.max(CELLS, 10_000));
-  const apiEnv = { DATABASE_URL: db.url, REDIS_URL: redisUrl, TRAIN_QUEUE: queueName, MAX_CELLS_PER_SWEEP: maxCells };
+  const apiEnv = { DATABASE_URL: db.url, REDIS_URL: redisUrl, TRAIN_QUEUE: queueName, MAX_CELLS_PER_SWEEP: maxCells, STATUS_CACHE_MS: '250' };
   const results: Record<string, unknown> = {};
   try {
     await measure(apiEnv, db, queue, results);
@@ -314,7 +314,7 @@ async function measure(
 
     // ---- status throughput
     const statusUrl = `${base}/v1/sweeps/${statusSweepId}`;
-    results.status = { url: `/v1/sweeps/${statusSweepId}`, cellsInSweep: CELLS, durationSeconds: DURATION_S, connections: CONNECTIONS, statusCacheMs: 250, ...(await autocannon(statusUrl, DURATION_S, CONNECTIONS)), targetRequestsPerSecond: 10_000, targetP99Ms: 20 };
+    results.status = { url: `/v1/sweeps/${statusSweepId}`, cellsInSweep: CELLS, durationSeconds: DURATION_S, connections: CONNECTIONS, statusCacheMs: Number(apiEnv.STATUS_CACHE_MS), ...(await autocannon(statusUrl, DURATION_S, CONNECTIONS)), targetRequestsPerSecond: 10_000, targetP99Ms: 20 };
     log(`status ${JSON.stringify(results.status)}`);
   } finally {
     await api.stop();

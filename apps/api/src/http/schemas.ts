@@ -35,7 +35,7 @@ export const bodyPassThrough: FastifySchemaCompiler<z.ZodType> = (req) =>
   req.httpPart === 'body' ? (data: unknown) => ({ value: data }) : validatorCompiler(req);
 
 /** true when A and B are assignable to each other. */
-export type SameType<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false;
+type SameType<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false;
 
 /**
  * Compiles only when `A` and `B` are the same type: ties a response schema to the contract type the CLI and the

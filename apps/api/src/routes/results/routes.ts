@@ -89,7 +89,7 @@ function analysisError(err: unknown): never {
 
 export function resultRoutes(ctx: AppContext): FastifyPluginAsyncZod {
   const { db } = ctx.deps;
-  const fitCache = new AnswerCache<PowerLawFit>(64);
+  const fitCache = new AnswerCache<{ fit: PowerLawFit; n: number; excluded: number }>(64);
   const reportCache = new AnswerCache<SweepReport>(32);
   const finishedRuns = new FinishedRunsCache(32);
 
@@ -198,19 +198,21 @@ export function resultRoutes(ctx: AppContext): FastifyPluginAsyncZod {
       const q = request.query;
       const target = q.y as FitTarget;
       const scope: Scope = q.sweep === undefined ? {} : { sweepId: q.sweep };
-      const points = await axisPoints(db, scope, q.x, { kind: target });
-      // Log space needs y > 0: a perfect downstream score (error 0) or a missing value cannot be fitted.
-      const usable = points.map((p) => ({ x: p.x, y: toFitY(target, p.y) })).filter((p) => p.x > 0 && p.y > 0 && Number.isFinite(p.y));
       const key = `${q.x}|${q.y}|${q.sweep ?? ''}|${q.bootstrap}|${q.seed}|${(await dataVersion(db, q.sweep ?? null)).key}`;
-      let fit = fitCache.get(key);
-      if (fit === undefined) {
+      // The points are read only when the fit of this data version is not cached yet.
+      let cached = fitCache.get(key);
+      if (cached === undefined) {
+        const points = await axisPoints(db, scope, q.x, { kind: target });
+        // Log space needs y > 0: a perfect downstream score (error 0) or a missing value cannot be fitted.
+        const usable = points.map((p) => ({ x: p.x, y: toFitY(target, p.y) })).filter((p) => p.x > 0 && p.y > 0 && Number.isFinite(p.y));
         try {
-          fit = fitPowerLaw(usable, { bootstrap: q.bootstrap, seed: q.seed });
+          cached = { fit: fitPowerLaw(usable, { bootstrap: q.bootstrap, seed: q.seed }), n: usable.length, excluded: points.length - usable.length };
         } catch (err) {
           analysisError(err);
         }
-        fitCache.set(key, fit);
+        fitCache.set(key, cached);
       }
+      const { fit } = cached;
       let prediction = null;
       if (q.at !== undefined) {
         const p = predict(fit, q.at);
@@ -220,8 +222,8 @@ export function resultRoutes(ctx: AppContext): FastifyPluginAsyncZod {
       return {
         x: q.x,
         y: q.y,
-        n: usable.length,
-        excluded: points.length - usable.length,
+        n: cached.n,
+        excluded: cached.excluded,
         fit: { E: fit.E, A: fit.A, alpha: fit.alpha, loss: fit.loss, converged: fit.converged, ci95: fit.ci95 },
         prediction,
       };
@@ -235,11 +237,14 @@ export function resultRoutes(ctx: AppContext): FastifyPluginAsyncZod {
         response: { 200: z.object({ sweepId: z.string(), name: z.string(), status: z.string(), report: z.unknown() }), 404: ErrorBodySchema },
       },
     }, async (request) => {
+      // Both reads at once: the version of an unknown sweep is simply never used.
+      const versionRead = dataVersion(db, request.params.id);
+      versionRead.catch(() => undefined); // a failure surfaces where it is awaited, not as an unhandled rejection
       const sweep = await findSweep(db, request.params.id);
       if (sweep === null) {
         throw new ShapesweepError('SWEEP_NOT_FOUND', `id: no sweep has id ${JSON.stringify(request.params.id)}`, { details: [`params.id: ${request.params.id}`] });
       }
-      const version = await dataVersion(db, sweep.id);
+      const version = await versionRead;
       const key = `${sweep.id}|${version.key}`;
       let report = reportCache.get(key);
       if (report === undefined) {

@@ -35,7 +35,7 @@ function taskMetricSql(taskParam: string, metricParam: string): string {
  * The ranking metric of every task that has scores (taskMetricSql). The distinct tasks come from a loose index scan
  * (one descent per task), not a pass over every score.
  */
-export async function taskMetrics(db: Database): Promise<Map<string, string>> {
+async function taskMetrics(db: Database): Promise<Map<string, string>> {
   const { rows } = await db.pool.query<{ task: string; metric: string }>(
     `WITH RECURSIVE tasks(task) AS (
        SELECT min(task) FROM downstream_score
@@ -260,7 +260,7 @@ export async function runRecords(db: Database, scope: Scope, updatedSince?: Date
 }
 
 /** What identifies the finished runs of a scope right now: how many, and the last time one of them changed. */
-export interface DataVersion {
+interface DataVersion {
   count: number;
   /** max(updated_at) of the finished runs; null when there are none. */
   latest: Date | null;
@@ -307,22 +307,22 @@ export class FinishedRunsCache {
       this.stats.hits += 1;
       return [...entry.records.values()];
     }
-    let records: Map<string, RunRecord> | null = null;
+    let ordered: Map<string, RunRecord> | null = null;
     if (entry !== undefined && entry.latest !== null) {
       const since = new Date(entry.latest.getTime() - REFRESH_OVERLAP_MS);
       const merged = new Map(entry.records);
       for (const r of await runRecords(db, { sweepId }, since)) merged.set(r.id, r);
       if (merged.size === version.count) {
-        records = merged;
+        // Kept in id order, as a full read returns them, so a report does not depend on how its records were
+        // gathered; only new ids (appended by the merge) need a sort.
+        ordered = merged.size === entry.records.size ? merged : new Map([...merged.entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
         this.stats.incremental += 1;
       }
     }
-    if (records === null) {
-      records = new Map((await runRecords(db, { sweepId })).map((r) => [r.id, r]));
+    if (ordered === null) {
+      ordered = new Map([...(await runRecords(db, { sweepId }))].sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0)).map((r) => [r.id, r]));
       this.stats.full += 1;
     }
-    // Ordered by id, as a full read returns them, so a report does not depend on how its records were gathered.
-    const ordered = new Map([...records.entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
     this.entries.delete(sweepId);
     this.entries.set(sweepId, { versionKey: version.key, latest: version.latest, records: ordered });
     if (this.entries.size > this.capacity) this.entries.delete(this.entries.keys().next().value!);

@@ -47,9 +47,6 @@ export async function curveKeys(db: Database, runId: string, filter: { phase?: s
 
 export type DownsampleMethod = 'lttb' | 'minmax';
 
-/** Steps per metric_rollup block: the migration's `step >> 8`. */
-export const ROLLUP_BLOCK_STEPS = 256;
-
 export interface RollupRow {
   block: number;
   points: number;

@@ -95,8 +95,8 @@ export class Enqueuer {
    * The submit path: the runs were just inserted QUEUED, so they need not be read back nor updated one by one. One
    * statement at the end confirms the sweep and returns the runs Redis did not take to PENDING.
    */
-  enqueuePlanned(sweepId: string, priority: number, runs: readonly PlannedRun[]): Promise<EnqueueResult> {
-    const rows: EnqueueRow[] = runs.map((r) => ({ id: r.id, name: r.name, ...r.shape, hparams: r.training, seed: r.seed }));
+  enqueuePlanned(sweepId: string, priority: number, runs: readonly PlannedRun[], training: TrainingConfig): Promise<EnqueueResult> {
+    const rows: EnqueueRow[] = runs.map((r) => ({ id: r.id, name: r.name, ...r.shape, hparams: training, seed: r.seed }));
     return this.serialised(sweepId, async () => {
       const outcome = await this.addRows(sweepId, priority, rows, false);
       try {

@@ -17,10 +17,7 @@ export interface PlannedRun {
   nonEmbeddingParams: number;
   flopsPerExample: number;
   plannedTrainFlops: number;
-  /** Fully resolved training config of the cell (what the job payload carries). */
-  training: TrainingConfig;
   seed: number;
-  totalSteps: number;
 }
 
 export interface SweepPlan {
@@ -32,6 +29,10 @@ export interface SweepPlan {
   /** Sweep priority as the spec states it (higher runs first). */
   priority: number;
   runs: PlannedRun[];
+  /** The resolved training config every cell shares (what each job payload carries). */
+  training: TrainingConfig;
+  /** Optimizer steps of one cell under `training`. */
+  totalSteps: number;
   /** Cells the planner dropped (over budget, invalid after width scaling), with why. */
   dropped: Array<{ name: string; reason: string }>;
 }

@@ -17,7 +17,7 @@ describe('planSubmission', () => {
     const { rows } = planSubmission(spec, 100);
     expect(rows.runs).toHaveLength(4);
     expect(new Set(rows.runs.map((r) => r.id)).size).toBe(4);
-    expect(rows.runs.every((r) => !r.id.includes(':') && r.training.pretrain.steps > 0 && r.totalSteps > 0)).toBe(true);
+    expect(rows.runs.every((r) => !r.id.includes(':')) && rows.training.pretrain.steps > 0 && rows.totalSteps > 0).toBe(true);
   });
 
   it('refuses a plan over the cell limit', () => {

@@ -35,6 +35,8 @@ export function planSubmission(body: unknown, maxCells: number): Planned {
       name: spec.name,
       spec,
       priority: spec.priority,
+      training: plan.training,
+      totalSteps: steps,
       dropped: plan.dropped.map((d) => ({ name: d.name, reason: d.reason })),
       runs: plan.cells.map((cell) => ({
         id: jobIdFor(sweepId, cell.cellKey),
@@ -49,9 +51,7 @@ export function planSubmission(body: unknown, maxCells: number): Planned {
         nonEmbeddingParams: cell.nonEmbeddingParams,
         flopsPerExample: cell.flopsPerExample,
         plannedTrainFlops: cell.plannedTrainFlops,
-        training: plan.training,
         seed: cell.seed,
-        totalSteps: steps,
       })),
     },
   };

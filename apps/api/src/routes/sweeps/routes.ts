@@ -79,7 +79,7 @@ function progressView(p: SweepProgress) {
   };
 }
 
-/** Sweep status, reused for `statusCacheMs` and computed once however many requests ask at the same time. */
+/** Sweep status, reused for STATUS_CACHE_MS and computed once however many requests ask at the same time. */
 class StatusCache {
   private readonly entries = new Map<string, { expiresAtMs: number; value: Promise<z.output<typeof SweepStatusSchema> | null> }>();
   constructor(private readonly ttlMs: number, private readonly now: () => number) {}
@@ -101,12 +101,13 @@ class StatusCache {
 
 export function sweepRoutes(ctx: AppContext, enqueuer: Enqueuer, sse: SseRegistry): FastifyPluginAsyncZod {
   const { db } = ctx.deps;
-  const statusCache = new StatusCache(ctx.options.statusCacheMs, ctx.now);
+  const statusCache = new StatusCache(ctx.config.STATUS_CACHE_MS, ctx.now);
 
   async function loadStatus(id: string): Promise<z.output<typeof SweepStatusSchema> | null> {
-    let sweep = await findSweep(db, id);
+    // Both reads at once; the progress of an unknown sweep is all zeros and thrown away.
+    const [found, progress] = await Promise.all([findSweep(db, id), sweepProgress(db, id)]);
+    let sweep = found;
     if (sweep === null) return null;
-    const progress = await sweepProgress(db, id);
     if (sweep.status === 'ACTIVE' && (await completeIfDone(db, id, progress.counts))) sweep = (await findSweep(db, id)) ?? sweep;
     return { sweep: { ...sweepView(sweep, progress.counts), spec: sweep.spec }, progress: progressView(progress) };
   }
@@ -177,7 +178,7 @@ export function sweepRoutes(ctx: AppContext, enqueuer: Enqueuer, sse: SseRegistr
         if (winner.id !== sweepId && key !== null) throw conflict(key);
         return existingResponse(winner);
       }
-      const result = await enqueuer.enqueuePlanned(sweepId, planned.rows.priority, planned.rows.runs);
+      const result = await enqueuer.enqueuePlanned(sweepId, planned.rows.priority, planned.rows.runs, planned.rows.training);
       const sweep = (await findSweep(db, sweepId))!;
       const counts = { PENDING: result.pending, QUEUED: result.enqueued, RUNNING: 0, SUCCEEDED: 0, FAILED: 0, CANCELLED: 0 };
       return reply.code(result.error === null ? 201 : 202).send({

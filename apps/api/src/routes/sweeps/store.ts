@@ -57,7 +57,7 @@ export async function insertSweep(db: Database, plan: SweepPlan, idempotencyKey:
       await client.query('ROLLBACK');
       return false;
     }
-    await insertQueuedRuns(client, plan.sweepId, plan.runs);
+    await insertQueuedRuns(client, plan);
     await client.query('COMMIT');
     return true;
   } catch (err) {
@@ -70,35 +70,34 @@ export async function insertSweep(db: Database, plan: SweepPlan, idempotencyKey:
 
 type Queryable = Pick<Database['pool'], 'query'>;
 
-/** Column arrays for unnest: Postgres receives each column as one array parameter. */
-async function insertQueuedRuns(client: Queryable, sweepId: string, runs: readonly PlannedRun[]): Promise<void> {
-  const col = <T>(pick: (r: PlannedRun) => T): T[] => runs.map(pick);
-  // Every cell of a plan shares one training config object: send it once as a scalar instead of 10,000 copies
-  // (~600 bytes each) in an array. Plans with per-cell configs fall back to the array.
-  const shared = runs.every((r) => r.training === runs[0]?.training);
-  const hparams = shared ? JSON.stringify(runs[0]?.training ?? {}) : col((r) => JSON.stringify(r.training));
+/**
+ * Column arrays for unnest: Postgres receives each column as one array parameter. The training config and step
+ * count every cell shares travel once, as scalars, instead of 10,000 copies (~600 bytes each).
+ */
+async function insertQueuedRuns(client: Queryable, plan: SweepPlan): Promise<void> {
+  const col = <T>(pick: (r: PlannedRun) => T): T[] => plan.runs.map(pick);
   await client.query(
     `INSERT INTO run (id, sweep_id, cell_key, name, family, reference_name, width_scale, el, dl, dm, ff, nh, kv, vocab,
                       params, embedding_params, non_embedding_params, flops_per_example, planned_train_flops, hparams,
                       seed, total_steps, status, enqueued_at, updated_at)
      SELECT u.id, $1, u.cell_key, u.name, u.family, u.reference_name, u.width_scale, u.el, u.dl, u.dm, u.ff, u.nh, u.kv,
             u.vocab, u.params, u.embedding_params, u.non_embedding_params, u.flops_per_example, u.planned_train_flops,
-            ${shared ? '$20::jsonb' : 'u.hparams'}, u.seed, u.total_steps, 'QUEUED', now(), now()
+            $20::jsonb, u.seed, $22::int, 'QUEUED', now(), now()
        FROM unnest($2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::float8[], $8::int[], $9::int[],
                    $10::int[], $11::int[], $12::int[], $13::int[], $14::int[], $15::bigint[], $16::bigint[], $17::bigint[],
-                   $18::float8[], $19::float8[], ${shared ? 'NULL::jsonb[]' : '$20::jsonb[]'}, $21::int[], $22::int[])
+                   $18::float8[], $19::float8[], $21::int[])
          AS u(id, cell_key, name, family, reference_name, width_scale, el, dl, dm, ff, nh, kv, vocab, params,
-              embedding_params, non_embedding_params, flops_per_example, planned_train_flops, hparams, seed, total_steps)`,
+              embedding_params, non_embedding_params, flops_per_example, planned_train_flops, seed)`,
     [
-      sweepId,
+      plan.sweepId,
       col((r) => r.id), col((r) => r.cellKey), col((r) => r.name), col((r) => r.family), col((r) => r.referenceName),
       col((r) => r.widthScale), col((r) => r.shape.el), col((r) => r.shape.dl), col((r) => r.shape.dm),
       col((r) => r.shape.ff), col((r) => r.shape.nh), col((r) => r.shape.kv), col((r) => r.shape.vocab),
       // bigint columns travel as decimal strings: exact for any integer a double holds.
       col((r) => BigInt(Math.round(r.params)).toString()), col((r) => BigInt(Math.round(r.embeddingParams)).toString()),
       col((r) => BigInt(Math.round(r.nonEmbeddingParams)).toString()),
-      col((r) => r.flopsPerExample), col((r) => r.plannedTrainFlops), hparams,
-      col((r) => r.seed), col((r) => r.totalSteps),
+      col((r) => r.flopsPerExample), col((r) => r.plannedTrainFlops), JSON.stringify(plan.training),
+      col((r) => r.seed), plan.totalSteps,
     ],
   );
 }

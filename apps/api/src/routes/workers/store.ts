@@ -2,8 +2,6 @@
 import type { WorkerView } from '@shapesweep/contract';
 import type { Database } from '@shapesweep/db';
 
-export type { WorkerView };
-
 /** A worker is live when it says ONLINE and its heartbeat is younger than `liveMs`. */
 export async function listWorkers(db: Database, nowMs: number, liveMs: number, onlyLive: boolean): Promise<WorkerView[]> {
   const { rows } = await db.pool.query<{
