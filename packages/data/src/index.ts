@@ -15,4 +15,3 @@ export * from './tasks/genre.js';
 export * from './tasks/wic.js';
 export * from './tasks/file.js';
 export * from './tasks/load.js';
-export * from './tasks/encode.js';

@@ -74,8 +74,3 @@ export function naiveBayesScores(task: Task, options: NaiveBayesOptions = {}): N
     majorityAccuracy: accuracy(gold.map(() => majority), gold),
   };
 }
-
-/** Validation accuracy of the Naive Bayes baseline. */
-export function naiveBayesAccuracy(task: Task, options: NaiveBayesOptions = {}): number {
-  return naiveBayesScores(task, options).accuracy;
-}

@@ -5,8 +5,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { writeFileAtomic } from '../cache.js';
-import { encodeCorpus, getOrTrainTokenizer } from '../cache.js';
+import { encodeCorpus, getOrTrainTokenizer, writeFileAtomic } from '../cache.js';
 import { loadPretrainingCorpus } from '../corpus.js';
 import { naiveBayesScores } from '../naiveBayes.js';
 import { spanCorruptionBatches } from '../spanCorruption.js';
@@ -50,7 +49,8 @@ async function main(): Promise<void> {
       };
     }
     const genre2 = await loadTask('genre', { genreClasses: 2 });
-    tasks['genre-2'] = { naiveBayesAccuracy: naiveBayesScores(genre2).accuracy, majorityAccuracy: naiveBayesScores(genre2).majorityAccuracy };
+    const genre2Scores = naiveBayesScores(genre2);
+    tasks['genre-2'] = { naiveBayesAccuracy: genre2Scores.accuracy, majorityAccuracy: genre2Scores.majorityAccuracy };
     const result = {
       measuredAt: new Date().toISOString(),
       node: process.version,

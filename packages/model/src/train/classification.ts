@@ -2,11 +2,9 @@
 // label word, both ending with eos. Evaluation is rank classification: every label's likelihood is scored under
 // the model and the most likely label is the prediction (no free decoding, so the output is always a valid label).
 import { ShapesweepError } from '@shapesweep/contract';
-import { hashBucket, Rng } from '@shapesweep/data';
+import { EOS_ID, hashBucket, Rng } from '@shapesweep/data';
 import type { HostBatch } from './step.js';
 
-export const EOS_ID = 1;
-export const PAD_ID = 0;
 /** Encoder lengths of finetuning batches are rounded up to a multiple of this (bounds the model's per-length caches). */
 export const INPUT_LENGTH_MULTIPLE = 16;
 
@@ -79,12 +77,13 @@ export function encodeTask(
       return { ids: encodeText(tokenizer, e.input, options.inputLength), label };
     });
   const labelIds = task.labels.map((l) => encodeText(tokenizer, l, Number.MAX_SAFE_INTEGER));
-  const validation = shuffled(task.validation, Rng.fromSeed(hashBucket(`validation:${task.name}`, 2 ** 31)));
+  const validation = Rng.fromSeed(hashBucket(`validation:${task.name}`, 2 ** 31)).shuffle([...task.validation]);
   const kept = options.evalExamples > 0 ? validation.slice(0, options.evalExamples) : validation;
   // A train cap (tests, quick looks) takes a fixed random subset, never a prefix: splits on disk may be label-sorted.
   const train =
-    options.trainExamples === undefined ? task.train : shuffled(task.train, Rng.fromSeed(hashBucket(`train:${task.name}`, 2 ** 31))).slice(0, options.trainExamples);
-  const metrics = new Set(['accuracy', ...(task.metrics ?? (task.name === 'genre' ? ['macro_f1'] : []))]);
+    options.trainExamples === undefined ? task.train : Rng.fromSeed(hashBucket(`train:${task.name}`, 2 ** 31)).shuffle([...task.train]).slice(0, options.trainExamples);
+  // The task says which metrics it reports (data's built-in genre task adds macro_f1); accuracy always.
+  const metrics = new Set(['accuracy', ...(task.metrics ?? [])]);
   return {
     name: task.name,
     labels: task.labels,
@@ -95,15 +94,6 @@ export function encodeTask(
     validation: encode('validation', kept),
     metrics: [...metrics],
   };
-}
-
-function shuffled<T>(items: readonly T[], rng: Rng): T[] {
-  const out = [...items];
-  for (let i = out.length - 1; i > 0; i--) {
-    const j = rng.nextInt(i + 1);
-    [out[i], out[j]] = [out[j] as T, out[i] as T];
-  }
-  return out;
 }
 
 /** Builds one padded batch of (input ids, target ids) pairs. */
