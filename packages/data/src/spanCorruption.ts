@@ -180,11 +180,6 @@ export class SpanCorruptionStream implements Iterable<SpanBatch> {
     };
   }
 
-  /** Alias of state(), for callers that think of it as a data-iterator position. */
-  position(): SpanCorruptionState {
-    return this.state();
-  }
-
   next(): SpanBatch {
     const { batchSize, inputLength, targetLength, padId } = this.options;
     const encoderInput = new Int32Array(batchSize * inputLength).fill(padId);
@@ -330,8 +325,8 @@ export interface HeldoutBatchesOptions extends Omit<SpanCorruptionOptions, 'seed
 }
 
 /**
- * `count` deterministic span-corruption batches from the held-out token stream, starting at its beginning (the
- * same batches for every call with the same options). If the stream is shorter than count · batchSize examples it
+ * `count` deterministic span-corruption batches from the held-out token stream, the first of its (seeded, shuffled)
+ * order (the same batches for every call with the same options). If the stream is shorter than count · batchSize examples it
  * wraps around with fresh noise masks.
  */
 export function heldoutBatches(options: HeldoutBatchesOptions): SpanBatch[] {
