@@ -4,7 +4,7 @@
 //    update actually changed the row;
 //  - scores and checkpoints are keyed inserts (`skipDuplicates` / upsert on their natural keys).
 import { randomUUID } from 'node:crypto';
-import { RunStatus, WorkerStatus, type Database, type Prisma } from '@shapesweep/db';
+import { RunStatus, type Database, type Prisma } from '@shapesweep/db';
 import type { TrainJobProgress } from '@shapesweep/contract';
 import type { CellResult } from './ipc.js';
 
@@ -32,15 +32,6 @@ export class RunStore {
 
   async get(runId: string): Promise<RunSnapshot | null> {
     return this.#db.prisma.run.findUnique({ where: { id: runId }, select: { id: true, sweepId: true, status: true, attempts: true, step: true } });
-  }
-
-  /** RUNNING runs whose worker is LOST or STOPPED (candidates for a job BullMQ gave up on). */
-  async runningOnDeadWorkers(limit: number): Promise<RunSnapshot[]> {
-    return this.#db.prisma.run.findMany({
-      where: { status: RunStatus.RUNNING, worker: { status: { in: [WorkerStatus.LOST, WorkerStatus.STOPPED] } } },
-      select: { id: true, sweepId: true, status: true, attempts: true, step: true },
-      take: limit,
-    });
   }
 
   /** True when the api logged a cancel request for the run (a cancel published while no worker listened is not lost). */

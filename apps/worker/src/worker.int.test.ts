@@ -186,6 +186,23 @@ describe('training worker', () => {
     expect(job?.attemptsMade).toBe(1);
   });
 
+  it('fails the run when BullMQ gives up on a job whose worker died more often than MAX_STALLED_COUNT allows', async () => {
+    // Two workers on their own queue that tolerate no stall: the job of a killed worker is failed, not resumed.
+    const queue = addQueue(h);
+    const strict = [startWorker(h, { TRAIN_QUEUE: queue.name, MAX_STALLED_COUNT: '0' }), startWorker(h, { TRAIN_QUEUE: queue.name, MAX_STALLED_COUNT: '0' })];
+    workers.push(...strict);
+    const p = await seedRun(h, { training: tinyTraining({ pretrainSteps: 200, checkpointEvery: 50 }) });
+    await enqueue(h, p, p.runId, { queue });
+    const holder = await trainingPast(p.runId, 2);
+    holder.child.kill('SIGKILL');
+    await holder.exited;
+    expect(await waitFor('the abandoned run to fail', statusIn(p.runId, FINISHED), 60_000), logs()).toBe('FAILED');
+    const row = await run(p.runId);
+    expect(row.errorCode).toBe('INTERNAL');
+    expect(row.error).toMatch(/stalled more than allowable limit/);
+    expect(await queue.getJobState(p.runId)).toBe('failed');
+  });
+
   it('after a SIGKILL of its worker, the cell completes on another worker resumed from its last checkpoint', async () => {
     const p = await seedRun(h, { training: tinyTraining({ pretrainSteps: 16, checkpointEvery: 4 }) });
     await enqueue(h, p, p.runId);

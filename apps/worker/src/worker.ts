@@ -17,7 +17,7 @@ import os from 'node:os';
 import { randomBytes } from 'node:crypto';
 import { fileURLToPath } from 'node:url';
 import path from 'node:path';
-import { DelayedError, Queue, UnrecoverableError, WaitingError, Worker, type Job } from 'bullmq';
+import { DelayedError, UnrecoverableError, WaitingError, Worker, type Job } from 'bullmq';
 import { Redis } from 'ioredis';
 import type { Logger } from 'pino';
 import { MetricIngest, type Database } from '@shapesweep/db';
@@ -101,7 +101,6 @@ export function createTrainingWorker(config: Readonly<WorkerConfig>, deps: Train
   let pool: SlotPool | undefined;
   let registry: WorkerRegistry | undefined;
   let bullWorker: Worker<unknown, JobReturn> | undefined;
-  let queue: Queue | undefined;
   let connection: Redis | undefined;
   let control: ControlSubscriber | undefined;
   let heartbeatTimer: NodeJS.Timeout | undefined;
@@ -280,18 +279,18 @@ export function createTrainingWorker(config: Readonly<WorkerConfig>, deps: Train
   }
 
   /**
-   * A run whose worker died stays RUNNING in Postgres while BullMQ hands its job to someone else. When BullMQ gives up
-   * instead (stalled more than MAX_STALLED_COUNT times), nobody would ever finish the row: fail it here.
+   * A run whose worker died stays RUNNING in Postgres while BullMQ hands its job to someone else. When the job stalled
+   * more than MAX_STALLED_COUNT times, BullMQ marks it (`deferredFailure`) and the next worker that fetches it fails
+   * it without calling our processor, emitting 'failed' here: nobody else would ever finish the row, so fail it too.
    */
-  async function failAbandonedRuns(): Promise<void> {
-    if (queue === undefined) return;
-    const orphans = await store.runningOnDeadWorkers(50);
-    for (const run of orphans) {
-      const job = await queue.getJob(run.id);
-      if (job === undefined || (await job.getState()) !== 'failed') continue;
-      const reason = `job failed in the queue after its worker died: ${job.failedReason ?? 'unknown reason'}`;
-      if (await store.fail(run, 'INTERNAL', reason)) log.warn({ runId: run.id, reason }, 'failed an abandoned run');
-    }
+  function failAbandonedRun(job: Job<unknown, JobReturn> | undefined): void {
+    if (job?.id === undefined || job.deferredFailure === undefined) return;
+    const runId = job.id;
+    const reason = `job failed in the queue after its worker died: ${job.deferredFailure}`;
+    void withRetry(async () => {
+      const run = await store.get(runId);
+      if (run !== null && (await store.fail(run, 'INTERNAL', reason))) log.warn({ runId, reason }, 'failed an abandoned run');
+    }, FINAL_WRITE_RETRY).catch((err: unknown) => log.warn({ runId, err: (err as Error).message }, 'abandoned run not marked FAILED'));
   }
 
   async function heartbeat(): Promise<void> {
@@ -300,7 +299,6 @@ export function createTrainingWorker(config: Readonly<WorkerConfig>, deps: Train
       await registry.heartbeat();
       const lost = await registry.markStale(config.STALE_WORKER_MS);
       if (lost.length > 0) log.warn({ workers: lost }, 'marked stale workers LOST');
-      await failAbandonedRuns();
     } catch (err) {
       log.warn({ err: (err as Error).message }, 'worker heartbeat not written');
     }
@@ -358,9 +356,9 @@ export function createTrainingWorker(config: Readonly<WorkerConfig>, deps: Train
         // Retries of internal moves (e.g. completing a job during a Redis blip), in ms.
         runRetryDelay: 1_000,
       });
-      queue = new Queue(config.TRAIN_QUEUE, { connection });
       bullWorker.on('error', (err) => log.error({ err: err.message }, 'bullmq worker error'));
       bullWorker.on('stalled', (jobId) => log.warn({ jobId }, 'job stalled (its worker died); back to wait'));
+      bullWorker.on('failed', (job) => failAbandonedRun(job));
       void bullWorker.run().catch((err: unknown) => log.error({ err: (err as Error).message }, 'bullmq worker stopped'));
       log.info({ id, queue: config.TRAIN_QUEUE, slots: slots.map((s) => s.device ?? 'cpu') }, 'worker started');
     },
@@ -390,7 +388,6 @@ export function createTrainingWorker(config: Readonly<WorkerConfig>, deps: Train
           ['unsubscribe from cancels', async () => control?.close()],
           ['flush metric points', async () => Promise.race([ingest.close(), sleepMs(Math.max(0, deadline - Date.now()))])],
           ['mark the worker STOPPED', async () => registry?.markStopped()],
-          ['close the queue handle', async () => queue?.close()],
           ['close the redis connection', async () => connection?.quit()],
         ];
         for (const [name, step] of steps) {
