@@ -90,20 +90,16 @@ function sha256Hex(text: string): string {
   return hash('sha256', text, 'hex');
 }
 
-/** Canonical JSON of each training config object seen: a plan keys every cell with the same one. */
-const trainingJsonCache = new WeakMap<TrainingConfig, string>();
-
 /**
  * 24 hex characters (96 bits) of sha256 over the canonical JSON of { seed, shape (its seven fields), training } —
- * the text canonicalJson({ shape, training, seed }) gives, assembled here with the training part cached (a 10,000-cell
- * plan would otherwise re-serialise the same config 10,000 times). Training configs must not be mutated after use.
+ * the text canonicalJson({ shape, training, seed }) gives.
  */
 export function cellKeyFor(shape: Shape, training: TrainingConfig, seed: number): string {
-  let trainingJson = trainingJsonCache.get(training);
-  if (trainingJson === undefined) {
-    trainingJson = canonicalJson(training);
-    trainingJsonCache.set(training, trainingJson);
-  }
+  return cellKeyFromJson(shape, canonicalJson(training), seed);
+}
+
+/** cellKeyFor with the training config already serialised (a plan serialises it once for all its cells). */
+function cellKeyFromJson(shape: Shape, trainingJson: string, seed: number): string {
   const { el, dl, dm, ff, nh, kv, vocab } = shape;
   // Keys in sorted order, as canonicalJson writes them (plan.test.ts checks the two agree).
   const shapeJson = `{"dl":${dl},"dm":${dm},"el":${el},"ff":${ff},"kv":${kv},"nh":${nh},"vocab":${vocab}}`;
@@ -170,6 +166,7 @@ export function planSweep(spec: SweepSpec, options: PlanOptions = {}): SweepPlan
   if (lowerBound > maxCells) throw tooLarge(lowerBound, maxCells);
 
   const { training } = spec;
+  const trainingJson = canonicalJson(training);
   const warnings: string[] = [];
   const dropped: DroppedPlannedCell[] = [];
   const cells: PlannedCell[] = [];
@@ -199,7 +196,7 @@ export function planSweep(spec: SweepSpec, options: PlanOptions = {}): SweepPlan
       const plannedTrainFlopsByShape = new Map<NamedCell, number>();
       for (const cell of kept) {
         for (const seed of spec.seeds) {
-          const cellKey = cellKeyFor(cell.shape, training, seed);
+          const cellKey = cellKeyFromJson(cell.shape, trainingJson, seed);
           const first = seen.get(cellKey);
           if (first !== undefined) {
             warnings.push(`removed duplicate ${cell.name} (seed ${seed}): same shape, training and seed as ${first.name}`);
