@@ -1,7 +1,7 @@
 // The shapes of the API responses the CLI reads (apps/api route schemas; OpenAPI at /docs). Types only: the CLI
 // trusts its own API's responses and prints what it got with --json.
 import type {
-  FrontierResponse, ResultItem, RunShapeView, RunSummary, StatusCounts, SweepProgress, SweepStatus, SweepView, WorkerView,
+  FrontierResponse, ResultItem, RunSummary, StatusCounts, SweepProgress, SweepStatus, SweepView, TokenView, WorkerView,
 } from '@shapesweep/contract';
 
 export type { StatusCounts, SweepProgress, SweepStatus, ResultItem, FrontierResponse };
@@ -17,8 +17,6 @@ export interface SubmitResponse {
   pending: number;
   warnings: string[];
 }
-
-export type RunShape = RunShapeView;
 
 export type { RunSummary };
 
@@ -39,14 +37,8 @@ export interface FitResponse {
   prediction: { at: number; fitted: number; quality: number; interval: [number, number] | null; qualityInterval: [number, number] | null } | null;
 }
 
-export interface ApiToken {
-  id: string;
-  name: string;
-  scopes: string[];
-  createdAt: string;
-  lastUsedAt: string | null;
-  revokedAt: string | null;
-}
+/** GET /v1/tokens items (contract TokenView). */
+export type ApiToken = TokenView;
 
 /** GET /v1/workers items. */
 export type WorkerInfo = WorkerView;

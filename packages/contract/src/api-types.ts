@@ -1,5 +1,6 @@
 // JSON shapes of the HTTP API's answers that more than one client reads (the api writes them; the CLI and the
 // dashboard read them). One definition here keeps the three from drifting apart. Type-only: nothing here runs.
+import type { RunStatusName } from './jobs.js';
 
 /** A model shape as the API reports it. */
 export interface RunShapeView {
@@ -65,7 +66,7 @@ export interface WorkerView {
 }
 
 /** Runs of a sweep per status (every status present, zero when none). */
-export type StatusCounts = Record<'PENDING' | 'QUEUED' | 'RUNNING' | 'SUCCEEDED' | 'FAILED' | 'CANCELLED', number>;
+export type StatusCounts = Record<RunStatusName, number>;
 
 /** A sweep as listed (GET /v1/sweeps items) and as returned by a submit. */
 export interface SweepView {
@@ -108,4 +109,14 @@ export interface FrontierResponse {
   y: string;
   candidates: number;
   frontier: Array<{ x: number; y: number; run: RunSummary }>;
+}
+
+/** An API token as listed and created (never its secret, which only the create answer carries once). */
+export interface TokenView {
+  id: string;
+  name: string;
+  scopes: string[];
+  createdAt: string;
+  lastUsedAt: string | null;
+  revokedAt: string | null;
 }

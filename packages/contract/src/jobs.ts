@@ -5,6 +5,10 @@ import { TrainingConfigSchema } from './training.js';
 /** BullMQ queue that carries one job per Run. Tests use their own name (`test-${uuid}`) through config. */
 export const DEFAULT_TRAIN_QUEUE = 'shapesweep-train';
 
+/** A run's statuses, in lifecycle order (prisma/schema.prisma RunStatus). */
+export const RUN_STATUSES = ['PENDING', 'QUEUED', 'RUNNING', 'SUCCEEDED', 'FAILED', 'CANCELLED'] as const;
+export type RunStatusName = (typeof RUN_STATUSES)[number];
+
 /** Redis pub/sub channel prefix for control messages to running jobs (cancel). Full channel: `${prefix}:${queue}`. */
 export const CONTROL_CHANNEL_PREFIX = 'shapesweep-control';
 

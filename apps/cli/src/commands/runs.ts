@@ -1,4 +1,5 @@
 // `shapesweep runs SWEEP`: every run of a sweep with its shape, cost, status and results.
+import { RUN_STATUSES } from '@shapesweep/contract';
 import { API_OPTIONS, JSON_OPTION, apiClient } from '../api-client.js';
 import type { RunSummary } from '../api-types.js';
 import { EXIT, UsageError, defineCommand } from '../command.js';
@@ -6,7 +7,6 @@ import { fixed, si } from '../render/format.js';
 import { renderTable } from '../table.js';
 import { sweepPath } from '../watch/watch.js';
 
-const STATUSES = ['PENDING', 'QUEUED', 'RUNNING', 'SUCCEEDED', 'FAILED', 'CANCELLED'];
 
 export const runsCommand = defineCommand({
   name: 'runs',
@@ -15,14 +15,14 @@ export const runsCommand = defineCommand({
   options: {
     ...API_OPTIONS,
     ...JSON_OPTION,
-    status: { type: 'string', valueName: 'STATUS', help: `Only runs in this status (${STATUSES.join(', ')}; default all)` },
+    status: { type: 'string', valueName: 'STATUS', help: `Only runs in this status (${RUN_STATUSES.join(', ')}; default all)` },
   },
   positionals: { min: 1, max: 1 },
   async run({ values, positionals, io }) {
     const [id = ''] = positionals;
     const status = values.status?.toUpperCase();
-    if (status !== undefined && !STATUSES.includes(status)) {
-      throw new UsageError(`--status: expected one of ${STATUSES.join(', ')}, got ${JSON.stringify(values.status)}`);
+    if (status !== undefined && !(RUN_STATUSES as readonly string[]).includes(status)) {
+      throw new UsageError(`--status: expected one of ${RUN_STATUSES.join(', ')}, got ${JSON.stringify(values.status)}`);
     }
     const runs = await apiClient(values, io).all<RunSummary>(`${sweepPath(id)}/runs`, 'runs', { status }, 1000);
     if (values.json === true) {

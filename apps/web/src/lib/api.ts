@@ -1,9 +1,15 @@
 // The API as the dashboard sees it: response types (mirroring apps/api's zod response schemas) and one fetch
 // wrapper that adds the bearer token when one is stored and turns error bodies into ApiError.
-import type { ResultItem, RunSummary, StatusCounts, SweepStatus, SweepView } from '@shapesweep/contract';
+import type { ResultItem, RunStatusName, RunSummary, StatusCounts, SweepStatus, SweepView } from '@shapesweep/contract';
 
+/**
+ * The contract's RUN_STATUSES, restated because the browser bundle takes only types from @shapesweep/contract (its
+ * runtime pulls in node:crypto); the type below fails the build if the two lists ever differ.
+ */
 export const RUN_STATUSES = ['PENDING', 'QUEUED', 'RUNNING', 'SUCCEEDED', 'FAILED', 'CANCELLED'] as const;
 export type RunStatus = (typeof RUN_STATUSES)[number];
+const sameStatuses: [RunStatus] extends [RunStatusName] ? ([RunStatusName] extends [RunStatus] ? true : false) : false = true;
+void sameStatuses;
 export type { ResultItem, RunSummary, StatusCounts, SweepStatus };
 
 /** A sweep as listed and submitted (contract SweepView). */

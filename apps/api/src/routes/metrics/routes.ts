@@ -1,11 +1,11 @@
 // GET /metrics in the Prometheus text exposition format (version 0.0.4).
 import type { FastifyInstance } from 'fastify';
+import { RUN_STATUSES } from '@shapesweep/contract';
 import type { AppContext } from '../../context.js';
 import { withTimeout } from '../../http/timeout.js';
 import { countLiveWorkers } from '../workers/store.js';
 import { metricPointsIngested, runsPerStatus, sweepsPerStatus } from './store.js';
 
-const RUN_STATUSES = ['PENDING', 'QUEUED', 'RUNNING', 'SUCCEEDED', 'FAILED', 'CANCELLED'] as const;
 const SWEEP_STATUSES = ['ACTIVE', 'COMPLETED', 'CANCELLED'] as const;
 const JOB_STATES = ['waiting', 'prioritized', 'active', 'delayed', 'completed', 'failed', 'paused', 'waiting-children'] as const;
 

@@ -1,7 +1,7 @@
 // /v1/sweeps: submit, list, status, runs, live events, cancel, retry.
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import { ShapesweepError, SweepSpecSchema, type SweepStatus, type SweepView } from '@shapesweep/contract';
+import { RUN_STATUSES, ShapesweepError, SweepSpecSchema, type RunStatusName, type StatusCounts, type SweepStatus, type SweepView } from '@shapesweep/contract';
 import type { AppContext } from '../../context.js';
 import { decodeCursor, encodeCursor } from '../../http/cursor.js';
 import { assertSameType, bodyPassThrough, ErrorBodySchema, IdSchema, LimitQuery, mutationRateLimit } from '../../http/schemas.js';
@@ -12,10 +12,10 @@ import { cancelSweep, retrySweep } from './control.js';
 import type { Enqueuer } from './enqueue.js';
 import { eventsAfter, lastEventId } from './events-store.js';
 import { planSubmission, planView } from './planning.js';
-import { RUN_STATUSES, completeIfDone, countsForSweeps, listSweeps, sweepProgress, type SweepProgress } from './status-store.js';
+import { completeIfDone, countsForSweeps, listSweeps, sweepProgress, type SweepProgress } from './status-store.js';
 import { findSweep, findSweepByIdempotencyKey, insertSweep, type SweepRow } from './store.js';
 
-const CountsSchema = z.object(Object.fromEntries(RUN_STATUSES.map((s) => [s, z.number()])) as Record<(typeof RUN_STATUSES)[number], z.ZodNumber>);
+const CountsSchema = z.object(Object.fromEntries(RUN_STATUSES.map((s) => [s, z.number()])) as Record<RunStatusName, z.ZodNumber>);
 
 const SweepSchema = z.object({
   id: z.string(),
@@ -55,7 +55,7 @@ const IdempotencyKeySchema = z.string().regex(/^[\x21-\x7e]{1,200}$/, 'must be 1
 const NOT_FOUND = (id: string): ShapesweepError =>
   new ShapesweepError('SWEEP_NOT_FOUND', `id: no sweep has id ${JSON.stringify(id)}`, { details: [`params.id: ${id}`] });
 
-function sweepView(sweep: SweepRow, counts: Record<(typeof RUN_STATUSES)[number], number>) {
+function sweepView(sweep: SweepRow, counts: StatusCounts) {
   return {
     id: sweep.id,
     name: sweep.name,

@@ -1,10 +1,7 @@
 // Read side of sweeps: one sweep's progress, the sweep list, a sweep's runs.
+import type { RunStatusName, StatusCounts } from '@shapesweep/contract';
 import type { Database } from '@shapesweep/db';
 import type { SweepRow } from './store.js';
-
-export const RUN_STATUSES = ['PENDING', 'QUEUED', 'RUNNING', 'SUCCEEDED', 'FAILED', 'CANCELLED'] as const;
-export type RunStatusName = (typeof RUN_STATUSES)[number];
-export type StatusCounts = Record<RunStatusName, number>;
 
 export interface SweepProgress {
   counts: StatusCounts;

@@ -1,16 +1,8 @@
 // api_token access: create, list, revoke, and the lookup auth runs on every authenticated request.
+import type { TokenView } from '@shapesweep/contract';
 import type { Database } from '@shapesweep/db';
 import type { TokenLookup, TokenRecord } from '../../auth/plugin.js';
 import { hashToken, newTokenId, newTokenSecret } from '../../auth/tokens.js';
-
-export interface TokenView {
-  id: string;
-  name: string;
-  scopes: string[];
-  createdAt: string;
-  lastUsedAt: string | null;
-  revokedAt: string | null;
-}
 
 type TokenRow = { id: string; name: string; scopes: string[]; createdAt: Date; lastUsedAt: Date | null; revokedAt: Date | null };
 
