@@ -12,5 +12,5 @@ export {
   type ScatterOptions,
   type ScatterPoint,
 } from './svg/plot.js';
-export { formatCompact, formatFixed, linearScale, linearTicks, logScale, logTicks, niceStep, paddedDomain, type Scale } from './svg/scale.js';
+export { formatCompact, formatFixed, linearScale, linearTicks, logScale, logTicks, niceStep, padDomain, paddedDomain, type Scale } from './svg/scale.js';
 export { escapeHtml } from './svg/escape.js';

@@ -2,7 +2,7 @@
 // few hundred points) redraw in a few milliseconds, where as many SVG paths would make the page sluggish.
 // Axes reuse the report package's scales and ticks, so the dashboard and the HTML report read the same.
 // The <figure> carries data-series / data-points with what is drawn, for tests and for people reading the DOM.
-import { formatCompact, linearScale, linearTicks, logScale, logTicks, type Scale } from '@shapesweep/report';
+import { formatCompact, linearScale, padDomain, linearTicks, logScale, logTicks, type Scale } from '@shapesweep/report';
 import { escapeHtml } from '../lib/format.js';
 
 export interface ChartSeries {
@@ -51,24 +51,7 @@ export function extent(series: readonly ChartSeries[], axis: 0 | 1, log: boolean
       if (v > hi) hi = v;
     }
   }
-  if (!(lo <= hi)) return null;
-  if (log) {
-    let l0 = Math.log10(lo);
-    let l1 = Math.log10(hi);
-    if (l1 - l0 < 1e-9) {
-      l0 -= 0.05;
-      l1 += 0.05;
-    }
-    const pad = (l1 - l0) * padFraction;
-    return [10 ** (l0 - pad), 10 ** (l1 + pad)];
-  }
-  if (hi - lo < 1e-12 * Math.max(1, Math.abs(hi))) {
-    const half = Math.abs(lo) * 0.1 || 1;
-    lo -= half;
-    hi += half;
-  }
-  const pad = (hi - lo) * padFraction;
-  return [lo - pad, hi + pad];
+  return lo <= hi ? padDomain(lo, hi, log, padFraction) : null;
 }
 
 export class LineChart {

@@ -15,6 +15,9 @@ describe('scales', () => {
   it('pads a single value into a ±10% window and ignores non-positive values on a log axis', () => {
     expect(paddedDomain([5], false, 0)).toEqual([4.5, 5.5]);
     expect(paddedDomain([0, -1, 100, 1000], true, 0)).toEqual([100, 1000]);
+    // A million-point curve: spreading it into Math.min would overflow the stack.
+    const many = Array.from({ length: 1_000_000 }, (_, i) => i);
+    expect(paddedDomain(many, false, 0)).toEqual([0, 999_999]);
     expect(paddedDomain([Number.NaN], false)).toBeNull();
   });
 });

@@ -29,10 +29,23 @@ export function logScale(domain: [number, number], range: [number, number]): Sca
  * Returns null when no value is usable.
  */
 export function paddedDomain(values: readonly number[], log: boolean, padFraction = 0.05): [number, number] | null {
-  const usable = values.filter((v) => Number.isFinite(v) && (!log || v > 0));
-  if (usable.length === 0) return null;
-  let lo = Math.min(...usable);
-  let hi = Math.max(...usable);
+  // A loop, not Math.min(...values): spreading overflows the stack past ~100k values.
+  let lo = Infinity;
+  let hi = -Infinity;
+  for (const v of values) {
+    if (!Number.isFinite(v) || (log && v <= 0)) continue;
+    if (v < lo) lo = v;
+    if (v > hi) hi = v;
+  }
+  if (!(lo <= hi)) return null;
+  return padDomain(lo, hi, log, padFraction);
+}
+
+/**
+ * [lo, hi] padded by `padFraction` of the span on each side (in log space for log axes); a zero span gets a ±10%
+ * window (±0.05 decades on a log axis).
+ */
+export function padDomain(lo: number, hi: number, log: boolean, padFraction = 0.05): [number, number] {
   if (log) {
     let l0 = Math.log10(lo);
     let l1 = Math.log10(hi);
