@@ -151,7 +151,9 @@ export async function watchSweep(client: ApiClient, sweepId: string, options: Wa
           if (event === null) continue;
           const transition = state.apply(event, now());
           if (transition !== null && !tty) io.stdout(renderTransition(transition, now()));
-          if (tty && event.type !== 'run.metrics') draw();
+          // A status change shows at once; progress waits for the redraw timer (one frame per second, however many
+          // runs report).
+          if (tty && transition !== null) draw();
           if (event.type === 'sweep.completed' || (transition !== null && FINISHED_STATUSES.has(transition.to))) await refreshStatus();
         }
         // The server ended the stream (restart, shutdown): reconnect from the last event.
