@@ -14,6 +14,8 @@ import { runFraction, taskOfPhase } from './sweep-model.js';
 /** Points per curve: one run's charts can afford more detail than the sweep overview. */
 const CURVE_MAX_POINTS = 600;
 const ACTIVE = new Set(['PENDING', 'QUEUED', 'RUNNING']);
+/** Least time between two reloads of a running run's page triggered by its progress or metrics events, in ms. */
+const PROGRESS_RELOAD_MS = 10_000;
 
 interface ChartSpec {
   key: string;
@@ -169,23 +171,33 @@ export async function runPage(ctx: PageContext, runId: string): Promise<void> {
 
   if (!ACTIVE.has(first.detail.run.status)) return;
   let timer = 0;
+  let lastLoadMs = Date.now();
   let current: RunSummary = first.detail.run;
+  const reload = (): void => {
+    timer = 0;
+    lastLoadMs = Date.now();
+    load(runId, signal)
+      .then((data) => {
+        current = data.detail.run;
+        const sweepName = ctx.root.querySelector('#sweep-link')?.textContent ?? null;
+        show(data);
+        if (sweepName !== null) ctx.root.querySelector('#sweep-link')!.textContent = sweepName;
+        if (!ACTIVE.has(current.status)) stream.close();
+      })
+      .catch(() => undefined);
+  };
   const stream = openEventStream(`/v1/sweeps/${encodeURIComponent(current.sweepId)}/events?after=now`, storedToken(), {
     onConnection: () => undefined,
     onEvent: (event) => {
       if (event.runId !== runId) return;
+      // A reload fetches the run, every curve and the workers: a status change gets one at once (after 500 ms, to
+      // coalesce a burst), while progress and metrics, which arrive every few seconds, wait until PROGRESS_RELOAD_MS
+      // has passed since the last one.
+      const statusChange = event.type !== 'run.progress' && event.type !== 'run.metrics';
+      const delayMs = statusChange ? 500 : Math.max(500, lastLoadMs + PROGRESS_RELOAD_MS - Date.now());
+      if (timer !== 0 && !statusChange) return;
       window.clearTimeout(timer);
-      timer = window.setTimeout(() => {
-        load(runId, signal)
-          .then((data) => {
-            current = data.detail.run;
-            const sweepName = ctx.root.querySelector('#sweep-link')?.textContent ?? null;
-            show(data);
-            if (sweepName !== null) ctx.root.querySelector('#sweep-link')!.textContent = sweepName;
-            if (!ACTIVE.has(current.status)) stream.close();
-          })
-          .catch(() => undefined);
-      }, 500);
+      timer = window.setTimeout(reload, delayMs);
     },
   });
   signal.addEventListener('abort', () => {
