@@ -6,7 +6,7 @@ import type { AppContext } from '../../context.js';
 import { ErrorBodySchema, IdSchema } from '../../http/schemas.js';
 import { curveKeys, downsampledCurve } from './curves.js';
 import { RunSummarySchema } from './schemas.js';
-import { checkpoints, findRun, latestMetrics, scores } from './store.js';
+import { checkpoints, findRun, latestMetrics, runExists, scores } from './store.js';
 
 /** Curves one request may return (a run logs a handful per phase). */
 const MAX_CURVES = 64;
@@ -65,13 +65,12 @@ export function runRoutes(ctx: AppContext): FastifyPluginAsyncZod {
       },
     }, async (request) => {
       const { name, phase, maxPoints, method } = request.query;
-      const run = await findRun(db, request.params.id);
-      if (run === null) throw NOT_FOUND(request.params.id);
-      const keys = await curveKeys(db, run.id, { ...(name === undefined ? {} : { name }), ...(phase === undefined ? {} : { phase }) }, MAX_CURVES);
-      const curves = [];
-      // One curve at a time: each is a full aggregate pass, and parallel ones would only contend for the same disk.
-      for (const key of keys) curves.push(await downsampledCurve(db, key, maxPoints, method));
-      return { runId: run.id, curves };
+      const filter = { ...(name === undefined ? {} : { name }), ...(phase === undefined ? {} : { phase }) };
+      const [exists, keys] = await Promise.all([runExists(db, request.params.id), curveKeys(db, request.params.id, filter, MAX_CURVES)]);
+      if (!exists) throw NOT_FOUND(request.params.id);
+      // Curves in parallel (the pool bounds it): long ones read their rollup rows, short ones their few raw points.
+      const curves = await Promise.all(keys.map((key) => downsampledCurve(db, key, maxPoints, method)));
+      return { runId: request.params.id, curves };
     });
   };
 }

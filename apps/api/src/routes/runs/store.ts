@@ -64,6 +64,12 @@ export async function findRun(db: Database, id: string): Promise<RunSummary | nu
   return rows[0] === undefined ? null : runSummary(rows[0]);
 }
 
+/** Whether a run with this id exists (an index probe; no row is read). */
+export async function runExists(db: Database, id: string): Promise<boolean> {
+  const { rows } = await db.pool.query<{ found: boolean }>('SELECT EXISTS (SELECT 1 FROM run WHERE id = $1) AS found', [id]);
+  return rows[0]?.found === true;
+}
+
 export async function listRuns(db: Database, sweepId: string, options: { status?: string; afterId?: string; limit: number }): Promise<RunSummary[]> {
   const { rows } = await db.pool.query<RawRun>(
     `SELECT ${RUN_COLUMNS} FROM run r

@@ -13,7 +13,7 @@ import type { TrainJobPayload, TrainingConfig } from '@shapesweep/contract';
 import type { AppContext } from '../../context.js';
 import { withTimeout } from '../../http/timeout.js';
 import type { PlannedRun } from './plan-types.js';
-import { confirmEnqueued, isEnqueueConfirmed, markQueued, runsToEnqueue, sweepsToEnqueue, type EnqueueRow } from './store.js';
+import { confirmEnqueued, markQueued, runsToEnqueue, sweepsToEnqueue, type EnqueueRow } from './store.js';
 
 /** Jobs per addBulk call: one Redis MULTI each; bounded so one call never holds Redis for long. */
 const ADD_BULK_CHUNK = 1_000;
@@ -121,8 +121,7 @@ export class Enqueuer {
 
   private async enqueueOutstanding(sweepId: string, priority: number): Promise<EnqueueResult> {
     const { db } = this.ctx.deps;
-    const confirmed = await isEnqueueConfirmed(db, sweepId);
-    const rows = await runsToEnqueue(db, sweepId, confirmed ? ['PENDING'] : ['PENDING', 'QUEUED']);
+    const { confirmed, rows } = await runsToEnqueue(db, sweepId);
     const outcome = await this.addRows(sweepId, priority, rows, true);
     await outcome.marked;
     if (!confirmed && outcome.error === null) await confirmEnqueued(db, sweepId, outcome.added, []);

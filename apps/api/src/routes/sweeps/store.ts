@@ -111,14 +111,23 @@ export interface EnqueueRow {
   seed: number;
 }
 
-export async function runsToEnqueue(db: Database, sweepId: string, statuses: readonly string[]): Promise<EnqueueRow[]> {
-  const { rows } = await db.pool.query<EnqueueRow>(
-    `SELECT id, name, el, dl, dm, ff, nh, kv, vocab, hparams, seed FROM run
-      WHERE sweep_id = $1 AND status = ANY($2::run_status[])
-      ORDER BY id`,
-    [sweepId, statuses],
+/**
+ * The runs of a sweep whose job may be missing: its PENDING runs, and also its QUEUED ones while the sweep's submit
+ * has not confirmed its enqueue. One statement; `confirmed` says which case it was.
+ */
+export async function runsToEnqueue(db: Database, sweepId: string): Promise<{ confirmed: boolean; rows: EnqueueRow[] }> {
+  // LEFT JOIN: the sweep's row comes back (with NULL run columns) even when no run needs enqueueing.
+  const { rows } = await db.pool.query<Omit<EnqueueRow, 'id'> & { id: string | null; confirmed: boolean }>(
+    `WITH s AS (SELECT enqueued_at IS NOT NULL AS confirmed FROM sweep WHERE id = $1)
+     SELECT s.confirmed, r.id, r.name, r.el, r.dl, r.dm, r.ff, r.nh, r.kv, r.vocab, r.hparams, r.seed
+       FROM s LEFT JOIN run r
+         ON r.sweep_id = $1 AND (r.status = 'PENDING' OR (r.status = 'QUEUED' AND NOT s.confirmed))
+      ORDER BY r.id`,
+    [sweepId],
   );
-  return rows;
+  const runs: EnqueueRow[] = [];
+  for (const { confirmed: _confirmed, id, ...row } of rows) if (id !== null) runs.push({ id, ...row });
+  return { confirmed: rows[0]?.confirmed ?? true, rows: runs };
 }
 
 /** PENDING → QUEUED for runs now on the queue, with one run.queued event each. Returns how many moved. */
@@ -152,12 +161,6 @@ export async function confirmEnqueued(db: Database, sweepId: string, queued: num
      SELECT id, NULL, 'sweep.queued', jsonb_build_object('queued', $3::int, 'pending', (SELECT count(*) FROM back)) FROM confirmed`,
     [sweepId, notAdded, queued],
   );
-}
-
-/** Whether the submit that wrote the sweep confirmed its enqueue (false: some QUEUED runs may lack a job). */
-export async function isEnqueueConfirmed(db: Database, sweepId: string): Promise<boolean> {
-  const { rows } = await db.pool.query<{ confirmed: boolean }>('SELECT enqueued_at IS NOT NULL AS confirmed FROM sweep WHERE id = $1', [sweepId]);
-  return rows[0]?.confirmed ?? true;
 }
 
 /**
