@@ -56,7 +56,7 @@ async function readText(file: string): Promise<string> {
 }
 
 /** Parses a JSONL task file; every line must be the same kind of row (single text or pair). */
-export function parseJsonl(file: string, content: string): RawExample[] {
+function parseJsonl(file: string, content: string): RawExample[] {
   const examples: RawExample[] = [];
   const errors: string[] = [];
   let kind: 'single' | 'pair' | undefined;
@@ -92,7 +92,7 @@ export function parseJsonl(file: string, content: string): RawExample[] {
 const TSV_COLUMNS = { single: ['sentence', 'text'], first: ['sentence1', 'text_a', 'question', 'question1'], second: ['sentence2', 'text_b', 'question2'] };
 
 /** Parses a GLUE-style TSV with a header row: sentence/label, or sentence1/sentence2/label (other columns ignored). */
-export function parseTsv(file: string, content: string): RawExample[] {
+function parseTsv(file: string, content: string): RawExample[] {
   const lines = content.split(/\r?\n/);
   const header = (lines[0] ?? '').split('\t').map((h) => h.trim().toLowerCase());
   const find = (names: readonly string[]): number => header.findIndex((h) => names.includes(h));

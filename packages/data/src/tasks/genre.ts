@@ -8,7 +8,7 @@ import { Rng } from '../rng.js';
 import type { Task, TaskExample } from './types.js';
 
 /** Brown's imaginative-prose genres (sections K–R); the other ten are informative prose. */
-export const IMAGINATIVE_GENRES = new Set(['adventure', 'fiction', 'humor', 'mystery', 'romance', 'science fiction']);
+const IMAGINATIVE_GENRES = new Set(['adventure', 'fiction', 'humor', 'mystery', 'romance', 'science fiction']);
 
 export interface GenreTaskOptions {
   /** 15 genres, or 2 (imaginative vs informative). @defaultValue 15 */

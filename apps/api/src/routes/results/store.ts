@@ -1,6 +1,7 @@
 // Finished runs by cost and quality. Budget filters and ranking run in SQL over the Run summary columns (never the
 // metric_point table), so a query over 10,000 runs reads 10,000 narrow rows at most.
 import type { RunRecord } from '@shapesweep/analysis';
+import type { ResultItem } from '@shapesweep/contract';
 import type { Database } from '@shapesweep/db';
 import { RUN_COLUMNS, runSummary, type RawRun, type RunSummary } from '../runs/store.js';
 
@@ -90,14 +91,6 @@ export type ResultSort = 'score' | 'params' | 'flops' | 'wallSeconds';
 /** A position in a result listing: the three sort keys and the id of the last row returned. */
 export type ResultPosition = [number, number, number, string];
 
-export interface ResultRow extends RunSummary {
-  /** The quality the listing ranks by. */
-  value: number;
-  /** Training FLOPs used by budgets (spent, else planned). */
-  flops: number;
-  scores: Record<string, Record<string, number>>;
-}
-
 /**
  * Sort keys, all ascending so one row comparison implements keyset pagination:
  *  score       → (−value, flops, params, id)    best first; ties to the cheaper run (as analysis.rankRuns)
@@ -117,7 +110,7 @@ function sortKeysSql(sort: ResultSort): [string, string, string] {
 export async function queryResults(
   db: Database,
   options: { scope: Scope; quality: Quality; sort: ResultSort; after?: ResultPosition; limit: number },
-): Promise<{ rows: ResultRow[]; positions: ResultPosition[] }> {
+): Promise<{ rows: ResultItem[]; positions: ResultPosition[] }> {
   const scope = scopeSql(options.scope, 1);
   const quality = qualitySql(options.quality, 5);
   const [k1, k2, k3] = sortKeysSql(options.sort);
