@@ -52,6 +52,11 @@ export interface T5Model {
   loss(batch: T5Batch): tf.Scalar;
   /** Sum of target-token log-probabilities per example over real tokens, [batch] (rank classification). */
   sequenceLogLikelihood(batch: T5Batch): tf.Tensor1D;
+  /**
+   * sequenceLogLikelihood of several batches that share one encoderInput tensor (the same inputs scored against
+   * each candidate target): the encoder runs once for all of them. Caller disposes the results.
+   */
+  sequenceLogLikelihoods(batches: readonly T5Batch[]): tf.Tensor1D[];
   /** Copies of every weight by name. */
   getWeights(): Map<string, Float32Array>;
   /** Overwrites every weight; names and sizes must match exactly (CHECKPOINT_INVALID otherwise). */
@@ -177,25 +182,29 @@ export function createT5(shapeInput: T5Shape, options: T5Options): T5Model {
   const feedForward = (p: FfnParams, x: tf.Tensor2D): tf.Tensor2D =>
     linear(tf.relu(linear(x, p.wi as unknown as tf.Tensor2D)), p.wo as unknown as tf.Tensor2D);
 
-  /** Decoder hidden states [batch·targetLength, dm] after the final norm and the dm^-0.5 rescale. */
-  const decode = (batch: T5Batch): tf.Tensor2D => {
-    checkBatch(batch);
-    const [b, inputLength] = batch.encoderInput.shape;
-    const targetLength = batch.decoderInput.shape[1];
+  /** The encoder's output memory [batch·inputLength, dm] and its key padding mask, for decodeFrom. */
+  const encode = (encoderInput: tf.Tensor2D): { memory: tf.Tensor2D; encoderKeyMask: tf.Tensor4D } => {
+    const [b, inputLength] = encoderInput.shape;
     const table = embedding as unknown as tf.Tensor2D;
-
-    // Encoder: bidirectional position bias and the key padding mask, computed once and shared by all layers.
-    let x = embeddingLookup(table, tf.reshape(batch.encoderInput, [-1]) as tf.Tensor1D);
-    const encoderKeyMask = paddingMask(batch.encoderInput);
+    // Bidirectional position bias and the key padding mask, computed once and shared by all layers.
+    let x = embeddingLookup(table, tf.reshape(encoderInput, [-1]) as tf.Tensor1D);
+    const encoderKeyMask = paddingMask(encoderInput);
     const encoderScoreBias = tf.add(positionBias(encoderBias, inputLength, inputLength, true), encoderKeyMask) as tf.Tensor4D;
     for (const block of encoder) {
       const h = rmsNorm(x, block.attn.norm as unknown as tf.Tensor1D);
       x = tf.add(x, attend(block.attn, h, h, b, inputLength, inputLength, encoderScoreBias));
       x = tf.add(x, feedForward(block.ffn, rmsNorm(x, block.ffn.norm as unknown as tf.Tensor1D)));
     }
-    const memory = rmsNorm(x, encoderFinalNorm as unknown as tf.Tensor1D);
+    return { memory: rmsNorm(x, encoderFinalNorm as unknown as tf.Tensor1D), encoderKeyMask };
+  };
 
-    // Decoder: causal position bias in self-attention; cross-attention sees non-pad encoder positions, no bias.
+  /** Decoder hidden states [batch·targetLength, dm] after the final norm and the dm^-0.5 rescale. */
+  const decodeFrom = (encoded: ReturnType<typeof encode>, batch: T5Batch): tf.Tensor2D => {
+    const { memory, encoderKeyMask } = encoded;
+    const [b, inputLength] = batch.encoderInput.shape;
+    const targetLength = batch.decoderInput.shape[1];
+    const table = embedding as unknown as tf.Tensor2D;
+    // Causal position bias in self-attention; cross-attention sees non-pad encoder positions, no bias.
     let y = embeddingLookup(table, tf.reshape(batch.decoderInput, [-1]) as tf.Tensor1D);
     const selfScoreBias = tf.add(positionBias(decoderBias, targetLength, targetLength, false), causalMask(targetLength)) as tf.Tensor4D;
     for (const block of decoder) {
@@ -209,13 +218,23 @@ export function createT5(shapeInput: T5Shape, options: T5Options): T5Model {
     return tf.mul(rmsNorm(y, decoderFinalNorm as unknown as tf.Tensor1D), tf.scalar(dm ** -0.5));
   };
 
-  const logits2d = (batch: T5Batch): tf.Tensor2D => linearTransposed(decode(batch), embedding as unknown as tf.Tensor2D);
+  const logits2d = (batch: T5Batch, encoded?: ReturnType<typeof encode>): tf.Tensor2D => {
+    checkBatch(batch);
+    return linearTransposed(decodeFrom(encoded ?? encode(batch.encoderInput), batch), embedding as unknown as tf.Tensor2D);
+  };
 
   /** Per-token NLL [batch·targetLength] and the flat mask. */
-  const tokenLosses = (batch: T5Batch): { nll: tf.Tensor1D; mask: tf.Tensor1D } => ({
-    nll: tokenNll(logits2d(batch), tf.reshape(batch.decoderTarget, [-1]) as tf.Tensor1D),
+  const tokenLosses = (batch: T5Batch, encoded?: ReturnType<typeof encode>): { nll: tf.Tensor1D; mask: tf.Tensor1D } => ({
+    nll: tokenNll(logits2d(batch, encoded), tf.reshape(batch.decoderTarget, [-1]) as tf.Tensor1D),
     mask: tf.reshape(tf.cast(batch.targetMask, 'float32'), [-1]) as tf.Tensor1D,
   });
+
+  /** Summed log-likelihood of each example's real target tokens, [batch]. */
+  const logLikelihood = (batch: T5Batch, encoded?: ReturnType<typeof encode>): tf.Tensor1D => {
+    const { nll, mask } = tokenLosses(batch, encoded);
+    const [b, t] = batch.decoderTarget.shape;
+    return tf.neg(tf.sum(tf.reshape(tf.mul(nll, mask), [b, t]), 1)) as tf.Tensor1D;
+  };
 
   const ordered = (): tf.Variable[] => [...variables.values()];
 
@@ -235,12 +254,18 @@ export function createT5(shapeInput: T5Shape, options: T5Options): T5Model {
         // max(·, 1) keeps an all-padding batch at loss 0 instead of NaN.
         return tf.div(tf.sum(tf.mul(nll, mask)), tf.maximum(tf.sum(mask), tf.scalar(1))) as tf.Scalar;
       }),
-    sequenceLogLikelihood: (batch) =>
-      tf.tidy(() => {
-        const { nll, mask } = tokenLosses(batch);
-        const [b, t] = batch.decoderTarget.shape;
-        return tf.neg(tf.sum(tf.reshape(tf.mul(nll, mask), [b, t]), 1)) as tf.Tensor1D;
-      }),
+    sequenceLogLikelihood: (batch) => tf.tidy(() => logLikelihood(batch)),
+    sequenceLogLikelihoods: (batches) => {
+      const shared = batches[0]?.encoderInput;
+      if (shared === undefined) return [];
+      if (batches.some((b) => b.encoderInput !== shared)) {
+        throw new ShapesweepError('INTERNAL', 'sequenceLogLikelihoods: every batch must share one encoderInput tensor');
+      }
+      return tf.tidy(() => {
+        const encoded = encode(shared);
+        return batches.map((batch) => logLikelihood(batch, encoded));
+      });
+    },
     getWeights: () => {
       const out = new Map<string, Float32Array>();
       for (const [name, v] of variables) out.set(name, Float32Array.from(v.dataSync() as Float32Array));

@@ -213,9 +213,12 @@ export function classificationScores(predictions: Int32Array, gold: Int32Array, 
   return { accuracy: gold.length === 0 ? Number.NaN : correct / gold.length, macroF1: classes === 0 ? Number.NaN : f1Sum / classes, predictions };
 }
 
-/** Scores every label's likelihood for each validation example and predicts the most likely label. */
+/**
+ * Scores every label's likelihood for each validation example and predicts the most likely label. `scoreLabels`
+ * gets one batch per label, all holding the same inputs, and returns each batch's per-example log-likelihoods.
+ */
 export function rankClassify(
-  score: (batch: HostBatch) => Float32Array,
+  scoreLabels: (batches: readonly HostBatch[]) => Float32Array[],
   task: EncodedTask,
   batchSize: number,
 ): Int32Array {
@@ -225,8 +228,8 @@ export function rankClassify(
     const chunk = examples.slice(start, start + batchSize);
     const inputs = chunk.map((e) => e.ids);
     const best = new Float64Array(chunk.length).fill(-Infinity);
-    task.labelIds.forEach((labelIds, label) => {
-      const logLikelihood = score(classificationBatch(inputs, inputs.map(() => labelIds), task.targetLength, task.inputLength));
+    const perLabel = scoreLabels(task.labelIds.map((labelIds) => classificationBatch(inputs, inputs.map(() => labelIds), task.targetLength, task.inputLength)));
+    perLabel.forEach((logLikelihood, label) => {
       for (let i = 0; i < chunk.length; i++) {
         // Strictly greater: ties go to the earlier label, so predictions are deterministic.
         if ((logLikelihood[i] as number) > (best[i] as number)) {

@@ -15,7 +15,7 @@ import { classificationScores, ExampleStream, rankClassify, type EncodedTask } f
 import { checkDivergence, freshMonitorState } from './divergence.js';
 import type { PhaseOutcome } from './pretrain.js';
 import type { TrainingSession } from './session.js';
-import { realTokens, scoreSequences, trainStep } from './step.js';
+import { realTokens, scoreCandidates, trainStep } from './step.js';
 
 export function finetunePhase(task: string): Phase {
   return `finetune:${task}`;
@@ -121,7 +121,7 @@ function startTask(inputs: FinetuneInputs, optimizer: ReturnType<typeof createOp
 
 /** Rank classification on the validation examples; records the scores (accuracy, and macro-F1 where asked). */
 function evaluateTask(session: TrainingSession, model: T5Model, task: EncodedTask, phase: Phase, step: number, batchSize: number): void {
-  const predictions = rankClassify((batch) => scoreSequences(model, batch), task, batchSize);
+  const predictions = rankClassify((batches) => scoreCandidates(model, batches), task, batchSize);
   const gold = Int32Array.from(task.validation, (e) => e.label);
   const scores = classificationScores(predictions, gold, task.labels.length);
   const values: Record<string, number> = { accuracy: scores.accuracy };

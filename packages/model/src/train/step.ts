@@ -25,9 +25,13 @@ export function realTokens(batch: HostBatch, padId = 0): number {
 }
 
 export function toTensors(batch: HostBatch): T5Batch {
-  const { batchSize: b, inputLength: li, targetLength: lt } = batch;
+  return { encoderInput: tf.tensor2d(batch.encoderInput, [batch.batchSize, batch.inputLength], 'int32'), ...targetTensors(batch) };
+}
+
+/** The decoder half of a batch as tensors. */
+function targetTensors(batch: HostBatch): Omit<T5Batch, 'encoderInput'> {
+  const { batchSize: b, targetLength: lt } = batch;
   return {
-    encoderInput: tf.tensor2d(batch.encoderInput, [b, li], 'int32'),
     decoderInput: tf.tensor2d(batch.decoderInput, [b, lt], 'int32'),
     decoderTarget: tf.tensor2d(batch.decoderTarget, [b, lt], 'int32'),
     targetMask: tf.tensor2d(batch.targetMask, [b, lt], 'float32'),
@@ -90,6 +94,26 @@ export function evaluateLoss(model: T5Model, batches: readonly HostBatch[]): num
 }
 
 /** Per-example sum of target log-probabilities (rank classification scores). */
+/**
+ * scoreSequences of batches that hold the same inputs (same encoderInput) with different targets: the encoder runs
+ * once for all of them (rank classification scores every label of a task against one chunk of examples).
+ */
+export function scoreCandidates(model: T5Model, batches: readonly HostBatch[]): Float32Array[] {
+  const first = batches[0];
+  if (first === undefined) return [];
+  const encoderInput = tf.tensor2d(first.encoderInput, [first.batchSize, first.inputLength], 'int32');
+  const tensors = batches.map((batch): T5Batch => ({ encoderInput, ...targetTensors(batch) }));
+  try {
+    const lls = model.sequenceLogLikelihoods(tensors);
+    const values = lls.map((ll) => Float32Array.from(ll.dataSync() as Float32Array));
+    tf.dispose(lls);
+    return values;
+  } finally {
+    for (const t of tensors) tf.dispose([t.decoderInput, t.decoderTarget, t.targetMask]);
+    encoderInput.dispose();
+  }
+}
+
 export function scoreSequences(model: T5Model, batch: HostBatch): Float32Array {
   const tensors = toTensors(batch);
   try {

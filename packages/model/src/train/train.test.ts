@@ -7,7 +7,7 @@ import { createT5 } from '../t5/model.js';
 import { tinyCorpus, TINY_SHAPE } from '../test-support/fixtures.js';
 import { classificationBatch, classificationScores, encodeTask, ExampleStream } from './classification.js';
 import { checkDivergence, freshMonitorState, MAX_LOSS, SETTLE_STEPS } from './divergence.js';
-import { evaluateLoss, scoreSequences, trainStep, type HostBatch } from './step.js';
+import { evaluateLoss, scoreCandidates, scoreSequences, trainStep, type HostBatch } from './step.js';
 
 beforeAll(async () => {
   await selectBackend({ override: 'wasm' });
@@ -55,6 +55,24 @@ describe('trainStep', () => {
       expect(tf.memory().numTensors).toBe(before);
       optimizer.dispose();
     }
+    model.dispose();
+  });
+
+  it('scores several candidate targets of the same inputs with one encoder pass, as scoring each alone does', () => {
+    const inputs = [Int32Array.from([5, 9, 12, 1]), Int32Array.from([7, 3, 1]), Int32Array.from([20, 21, 22, 23, 24, 1])];
+    const labels = [Int32Array.from([30, 1]), Int32Array.from([31, 32, 1]), Int32Array.from([33, 1])];
+    const batches = labels.map((label) => classificationBatch(inputs, inputs.map(() => label), 4, 32));
+    const model = createT5(TINY_SHAPE, { seed: 5 });
+    scoreCandidates(model, batches);
+    const before = tf.memory().numTensors;
+    const together = scoreCandidates(model, batches);
+    expect(tf.memory().numTensors).toBe(before);
+    const alone = batches.map((batch) => scoreSequences(model, batch));
+    expect(together).toHaveLength(3);
+    together.forEach((scores, label) => {
+      expect(scores).toHaveLength(3);
+      scores.forEach((v, i) => expect(v).toBeCloseTo(alone[label]![i]!, 4));
+    });
     model.dispose();
   });
 
