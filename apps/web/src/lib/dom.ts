@@ -1,14 +1,6 @@
 // The few DOM helpers the pages share.
 import { escapeHtml } from './format.js';
 
-/** Sets `innerHTML` of a fresh element and returns it. */
-export function fragment(html: string, tag = 'div', className?: string): HTMLElement {
-  const el = document.createElement(tag);
-  if (className !== undefined) el.className = className;
-  el.innerHTML = html;
-  return el;
-}
-
 /** A status pill: RUNNING → blue, SUCCEEDED → green, FAILED → red, ... */
 export function statusBadge(status: string): string {
   return `<span class="badge status-${escapeHtml(status.toLowerCase())}">${escapeHtml(status.toLowerCase())}</span>`;

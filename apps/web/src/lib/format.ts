@@ -79,8 +79,3 @@ export function parseAmount(text: string): number | null {
   const value = Number(match[1]) * (SUFFIXES[(match[2] ?? '').toLowerCase()] ?? 1);
   return Number.isFinite(value) && value > 0 ? value : Number.NaN;
 }
-
-/** The shape as the paper writes it: "el=12 dl=12 dm=768 ff=3072 nh=12". */
-export function formatShape(shape: { el: number; dl: number; dm: number; ff: number; nh: number; kv: number }): string {
-  return `${shape.el}/${shape.dl} · dm ${shape.dm} · ff ${shape.ff} · nh ${shape.nh} · kv ${shape.kv}`;
-}

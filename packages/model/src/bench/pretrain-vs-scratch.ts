@@ -11,7 +11,7 @@ import { loadavg, tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { BUILTIN_TASKS, TrainingConfigSchema, type TaskName, type TrainJobResult } from '@shapesweep/contract';
-import { loadGenreTask, loadSentimentTask, loadSpamTask, loadWicTask, naiveBayesScores, type Task } from '@shapesweep/data';
+import { loadTask, naiveBayesScores, type Task } from '@shapesweep/data';
 import { countParams, resolveCellName } from '@shapesweep/shapes';
 import { LocalDirectoryStorage } from '../checkpoint/local-directory.js';
 import { runCell } from '../run-cell.js';
@@ -70,7 +70,6 @@ function parseArgs(argv: string[]): Options {
   return options;
 }
 
-const TASK_LOADERS: Record<TaskName, () => Promise<Task>> = { sentiment: loadSentimentTask, spam: loadSpamTask, genre: loadGenreTask, wic: loadWicTask };
 
 function quietHooks(label: string): CellHooks {
   let lastLine = 0;
@@ -103,7 +102,7 @@ async function main(): Promise<void> {
     checkpointEvery: 1_000_000,
   });
   const tasks = new Map<string, Task>();
-  for (const task of options.tasks) tasks.set(task, await TASK_LOADERS[task]());
+  for (const task of options.tasks) tasks.set(task, await loadTask(task, { cacheDir: options.cacheDir }));
   const dir = await mkdtemp(path.join(tmpdir(), 'pretrain-vs-scratch-'));
   const run = async (label: string, skipPretraining: boolean): Promise<{ result: TrainJobResult; seconds: number }> => {
     const started = performance.now();
