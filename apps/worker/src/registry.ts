@@ -1,16 +1,8 @@
 // The Worker row: who is training where. Registered at start, refreshed every HEARTBEAT_INTERVAL_MS, STOPPED on a
 // clean exit. Every live worker also sweeps for peers that stopped heartbeating and marks them LOST (the cheap,
 // coordination-free way: the UPDATE is idempotent, so N workers doing it at once is harmless).
+import type { WorkerIdentity } from '@shapesweep/contract';
 import { WorkerStatus, type Database } from '@shapesweep/db';
-
-export interface WorkerIdentity {
-  id: string;
-  host: string;
-  pid: number;
-  backend: string;
-  devices: string[];
-  slots: number;
-}
 
 export class WorkerRegistry {
   readonly #db: Database;

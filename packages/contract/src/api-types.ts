@@ -1,17 +1,10 @@
 // JSON shapes of the HTTP API's answers that more than one client reads (the api writes them; the CLI and the
 // dashboard read them). One definition here keeps the three from drifting apart. Type-only: nothing here runs.
+import type { Shape } from '@shapesweep/shapes';
 import type { RunStatusName } from './jobs.js';
 
-/** A model shape as the API reports it. */
-export interface RunShapeView {
-  el: number;
-  dl: number;
-  dm: number;
-  ff: number;
-  nh: number;
-  kv: number;
-  vocab: number;
-}
+/** A model shape as the API reports it: the shapes package's Shape. */
+export type RunShapeView = Shape;
 
 /** One run (cell) of a sweep: GET /v1/sweeps/:id/runs items, GET /v1/runs/:id `.run`, results and frontier items. */
 export interface RunSummary {
@@ -47,14 +40,18 @@ export interface RunSummary {
   finishedAt: string | null;
 }
 
-/** GET /v1/workers items. */
-export interface WorkerView {
+/** Who a worker process is: what it registers at start (apps/worker registry). */
+export interface WorkerIdentity {
   id: string;
   host: string;
   pid: number;
   backend: string;
   devices: string[];
   slots: number;
+}
+
+/** GET /v1/workers items. */
+export interface WorkerView extends WorkerIdentity {
   status: string;
   live: boolean;
   startedAt: string;
